@@ -1,0 +1,112 @@
+"""The app factory: the one place that knows both MCP and the Zoom client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx2
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import CallToolResult, InputRequiredResult
+from pydantic import ValidationError
+from zoom_mcp.server import __version__
+from zoom_mcp.server.settings import ServerToServerCredentials, Settings
+from zoom_mcp.server.zoom.auth import ServerToServerOAuth, StaticToken, TokenProvider
+from zoom_mcp.server.zoom.client import ZoomClient, new_http_client
+from zoom_mcp.server.zoom.retry import RetryPolicy
+from zoom_mcp.tools.catalogue import TOOLS
+from zoom_mcp.tools.context import ZoomAccess
+
+INSTRUCTIONS = (
+    "Zoom tools for the account configured in this server: user profiles, meetings (list, create, get, "
+    "update, delete, recurring series), cloud recordings and transcripts. Times are returned in UTC and in "
+    "each meeting's own timezone. Lists are paged: pass next_page_token back to get more. create_meeting "
+    "makes a new meeting on every call, so never call it twice for one request."
+)
+SANDBOX_INSTRUCTIONS = (
+    "SANDBOX MODE: this server talks to zoom-mcp's built-in Zoom emulator, not to a real Zoom account. "
+    "Users, meetings and recordings are made-up sample data and nothing is sent to Zoom. "
+)
+
+
+class ZoomMCPServer(MCPServer[ZoomAccess]):
+    """MCPServer whose argument errors name each bad field and its limit, without echoing the input."""
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[ZoomAccess, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as error:
+            if isinstance(error.__cause__, ValidationError):
+                raise ToolError(describe_invalid_arguments(name, error.__cause__)) from error.__cause__
+            raise
+
+
+def describe_invalid_arguments(tool: str, error: ValidationError) -> str:
+    problems = []
+    for item in error.errors(include_url=False, include_input=False):
+        field = ".".join(str(part) for part in item["loc"]) or "arguments"
+        problems.append(f"{field}: {item['msg']}")
+    return f"Invalid arguments for {tool} (nothing was sent to Zoom): " + "; ".join(problems) + "."
+
+
+def create_app(
+    settings: Settings,
+    *,
+    transport: httpx2.AsyncBaseTransport | None = None,
+    retry: RetryPolicy | None = None,
+    sandbox: bool = False,
+) -> ZoomMCPServer:
+    """Build the MCP server. `transport` is the test seam: pass the sandbox's to run without a network."""
+    retry_policy = retry or RetryPolicy()
+
+    @asynccontextmanager
+    async def lifespan(_: MCPServer[ZoomAccess]) -> AsyncIterator[ZoomAccess]:
+        async with new_http_client(transport=transport, timeout_seconds=settings.timeout_seconds) as http:
+            tokens = _token_provider(settings, http, retry_policy)
+            client = (
+                ZoomClient(
+                    http,
+                    api_base_url=settings.api_base_url,
+                    tokens=tokens,
+                    retry=retry_policy,
+                    timeout_seconds=settings.timeout_seconds,
+                )
+                if tokens is not None
+                else None
+            )
+            yield ZoomAccess(client=client, missing_credentials=settings.missing_credentials_message(), sandbox=sandbox)
+
+    server = ZoomMCPServer(
+        name="zoom-mcp",
+        title="Zoom",
+        version=__version__,
+        instructions=(SANDBOX_INSTRUCTIONS if sandbox else "") + INSTRUCTIONS,
+        lifespan=lifespan,
+        log_level=settings.mcp_log_level,
+    )
+    for spec in TOOLS:
+        if settings.mcp_read_only and spec.writes:
+            continue
+        server.add_tool(spec.function, title=spec.title, annotations=spec.annotations, structured_output=True)
+    return server
+
+
+def _token_provider(settings: Settings, http: httpx2.AsyncClient, retry: RetryPolicy) -> TokenProvider | None:
+    credentials = settings.credentials()
+    if credentials is None:
+        return None
+    if isinstance(credentials, ServerToServerCredentials):
+        return ServerToServerOAuth(
+            http,
+            token_url=settings.oauth_token_url,
+            account_id=credentials.account_id,
+            client_id=credentials.client_id,
+            client_secret=credentials.client_secret,
+            retry=retry,
+            timeout_seconds=settings.timeout_seconds,
+        )
+    return StaticToken(credentials.access_token)

@@ -1,0 +1,114 @@
+"""`zoom-mcp demo`: the seed's example as a product, through a real MCP client over stdio.
+
+Fetches the user, lists meetings and creates a meeting, exactly as an assistant would. With Zoom
+credentials it talks to Zoom (and deletes the demo meeting afterwards unless --keep); without them it
+runs the server on the built-in sandbox.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import anyio
+from mcp import Client
+from mcp.client.stdio import StdioServerParameters
+from mcp_types import CallToolResult, TextContent
+
+from zoom_mcp.server.settings import Settings
+
+DEMO_TOPIC = "zoom-mcp demo meeting"
+
+
+class DemoFailed(Exception):
+    pass
+
+
+def run_demo(*, json_output: bool, keep: bool) -> int:
+    use_sandbox = Settings().credentials() is None
+    try:
+        report = anyio.run(_drive, use_sandbox, keep)
+    except DemoFailed as failure:
+        print(f"zoom-mcp demo failed: {failure}", file=sys.stderr)
+        return 1
+    if json_output:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print(_readable(report))
+    return 0
+
+
+async def _drive(use_sandbox: bool, keep: bool) -> dict[str, Any]:
+    server = StdioServerParameters(
+        command=sys.executable, args=["-m", "zoom_mcp.server", *(["--sandbox"] if use_sandbox else [])]
+    )
+    start = (datetime.now(UTC) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    async with Client(server) as client:
+        user = await _call(client, "get_user_info", {"user_id": "me"})
+        meetings = await _call(client, "list_meetings", {"user_id": "me", "type": "upcoming", "page_size": 10})
+        created = await _call(
+            client,
+            "create_meeting",
+            {
+                "user_id": "me",
+                "topic": DEMO_TOPIC,
+                "start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "duration": 30,
+                "agenda": "Created by `zoom-mcp demo` to show the create_meeting tool.",
+            },
+        )
+        deleted = None
+        if not use_sandbox and not keep:
+            deleted = await _call(client, "delete_meeting", {"meeting_id": created["id"]})
+    return {
+        "source": "sandbox" if use_sandbox else "zoom",
+        "user": user,
+        "meetings": meetings,
+        "created_meeting": created,
+        "deleted": deleted,
+    }
+
+
+async def _call(client: Client, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    result: CallToolResult = await client.call_tool(tool, arguments)
+    if result.is_error or result.structured_content is None:
+        message = " ".join(block.text for block in result.content if isinstance(block, TextContent))
+        raise DemoFailed(f"{tool}: {message}")
+    return dict(result.structured_content)
+
+
+def _readable(report: dict[str, Any]) -> str:
+    user, page, meeting = report["user"], report["meetings"], report["created_meeting"]
+    where = (
+        "the built-in Zoom sandbox (sample data; set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET "
+        "to use your Zoom account)"
+        if report["source"] == "sandbox"
+        else "your Zoom account"
+    )
+    lines = [
+        f"zoom-mcp demo: an MCP client drove the zoom-mcp server over stdio, against {where}.",
+        "",
+        "Fetching user info (get_user_info):",
+        f"  {user.get('display_name') or user.get('email')} <{user.get('email')}>, {user.get('role_name')}, "
+        f"{user.get('type')} plan, timezone {user.get('timezone') or 'not set'}",
+        "",
+        f"Listing meetings (list_meetings, upcoming): {page.get('total_records', len(page['meetings']))} in all",
+    ]
+    lines += [
+        f"  - {item.get('start_time_local') or item.get('start_time') or 'no fixed time'}  {item.get('topic')}  "
+        f"({item.get('duration', '?')} min, id {item['id']})"
+        for item in page["meetings"]
+    ] or ["  (none)"]
+    lines += [
+        "",
+        "Creating test meeting (create_meeting):",
+        f"  {meeting.get('topic')}  id {meeting['id']}",
+        f"  starts {meeting.get('start_time')} ({meeting.get('start_time_local')} {meeting.get('timezone')})",
+        f"  join: {meeting.get('join_url')}",
+        f"  passcode: {meeting.get('passcode', 'none')}",
+    ]
+    if report["deleted"]:
+        lines += ["", f"Cleaning up (delete_meeting): {report['deleted']['summary']}"]
+    return "\n".join(lines)

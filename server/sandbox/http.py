@@ -1,0 +1,87 @@
+"""Serving the sandbox on a real TCP socket with uvicorn, for out-of-process clients and the CLI."""
+
+import logging
+import socket
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import anyio
+import uvicorn
+
+from .emulator import Sandbox
+
+logger = logging.getLogger(__name__)
+
+
+class _SandboxServer(uvicorn.Server):
+    """A uvicorn server that reports the address it ended up listening on."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.listening = anyio.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        self.listening.set()
+
+    def origin(self) -> str:
+        host, port = self.servers[0].sockets[0].getsockname()[:2]
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _server(sandbox: Sandbox, host: str, port: int) -> _SandboxServer:
+    # uvicorn binds the port itself (no pre-bound sockets): asyncio then sets TCP_NODELAY on every
+    # accepted connection, without which each loopback request waits ~40 ms for delayed ACKs.
+    config = uvicorn.Config(
+        sandbox.app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        interface="asgi3",
+        timeout_graceful_shutdown=1,
+    )
+    return _SandboxServer(config)
+
+
+async def _run(server: _SandboxServer) -> None:
+    try:
+        await server.serve()
+    except SystemExit as exit_:
+        # uvicorn exits the process when it cannot bind; a library must raise instead.
+        raise OSError(f"the Zoom sandbox could not listen on {server.config.host}:{server.config.port}") from exit_
+    finally:
+        server.listening.set()
+
+
+@asynccontextmanager
+async def serve_sandbox(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
+    """Serve the sandbox with uvicorn on a real socket; yields the origin, e.g. "http://127.0.0.1:54321"."""
+    server = _server(sandbox, host, port)
+    async with anyio.create_task_group() as group:
+        group.start_soon(_run, server)
+        await server.listening.wait()
+        if not server.started:
+            raise OSError(f"the Zoom sandbox did not start on {host}:{port}")
+        try:
+            yield server.origin()
+        finally:
+            sandbox.release_hung_requests()
+            server.should_exit = True
+
+
+def run_sandbox_forever(sandbox: Sandbox, host: str, port: int, on_ready: Callable[[str], None]) -> None:
+    """Serve until interrupted (Ctrl-C / SIGTERM); ``on_ready`` gets the origin once listening."""
+
+    async def serve() -> None:
+        server = _server(sandbox, host, port)
+        async with anyio.create_task_group() as group:
+            group.start_soon(_run, server)
+            await server.listening.wait()
+            if server.started:
+                origin = server.origin()
+                logger.info("Zoom sandbox listening on %s", origin)
+                on_ready(origin)
+
+    anyio.run(serve)

@@ -1,0 +1,90 @@
+"""Cloud recordings: the two listing endpoints and the file downloads they point at."""
+
+from datetime import date, timedelta
+from urllib.parse import unquote
+
+from .backend import Backend
+from .errors import ApiError, FieldError, recording_not_found, validation_failed
+from .exchange import Call, Reply
+from .model import PastInstance
+from .paging import page_size
+from .timeutil import parse_date
+from .tokens import bearer_token
+from .views import recording_meeting
+
+MAX_PAGE_SIZE = 300
+MAX_RANGE = timedelta(days=31)
+
+
+def list_recordings(backend: Backend, call: Call) -> Reply:
+    user = backend.user(call.params["userId"])
+    start, end = _date_range(call)
+    size = page_size(call.query, MAX_PAGE_SIZE)
+    matching = sorted(
+        (i for i in backend.state.instances if i.host_id == user.id and start <= i.start_date() <= end),
+        key=lambda i: i.start_time,
+        reverse=True,
+    )
+    listing = f"recordings:{user.id}:{start}:{end}"
+    instances, next_token = backend.pager.page(matching, size, call.query.get("next_page_token"), listing, call.now)
+    return Reply(
+        200,
+        {
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "page_size": size,
+            "total_records": len(matching),
+            "next_page_token": next_token,
+            "meetings": [recording_meeting(i, backend.state.account_id, call.origin) for i in instances],
+        },
+    )
+
+
+def _date_range(call: Call) -> tuple[date, date]:
+    """``from``/``to``; without them Zoom lists today's recordings (from = today, to = tomorrow)."""
+    start = parse_date(call.query["from"]) if "from" in call.query else call.now.date()
+    if start is None:
+        raise validation_failed([FieldError("from")])
+    end = parse_date(call.query["to"]) if "to" in call.query else start + timedelta(days=1)
+    # "The maximum range can be a month."
+    if end is None or end < start or end - start > MAX_RANGE:
+        raise validation_failed([FieldError("to")])
+    return start, end
+
+
+def _instance(backend: Backend, meeting_id: str) -> PastInstance:
+    """A numeric id means the meeting's latest recorded instance; anything else is an instance uuid.
+
+    The path arrives percent-decoded once; a uuid with "/" or "//" was double-encoded by the client,
+    so decoding once more yields it. Other uuids survive the extra decode unchanged (base64 has no "%").
+    """
+    if meeting_id.isdigit():
+        candidates = [i for i in backend.state.instances if i.meeting_id == int(meeting_id)]
+    else:
+        uuid = unquote(meeting_id)
+        candidates = [i for i in backend.state.instances if i.uuid == uuid]
+    if not candidates:
+        raise recording_not_found()
+    return max(candidates, key=lambda i: i.start_time)
+
+
+def get_recording(backend: Backend, call: Call) -> Reply:
+    instance = _instance(backend, call.params["meetingId"])
+    body = recording_meeting(instance, backend.state.account_id, call.origin)
+    body["password"] = ""
+    include = {f.strip() for f in call.query.get("include_fields", "").split(",")}
+    if "download_access_token" in include:
+        body["download_access_token"] = instance.download_access_token
+    return Reply(200, body)
+
+
+def download_file(backend: Backend, call: Call) -> Reply:
+    """``/rec/download/{fileId}``: needs the API bearer token or the recording's download_access_token."""
+    found = backend.state.recording_file(call.params["fileId"])
+    token = bearer_token(call.headers.get("authorization"))
+    if found is not None and token is not None and token == found[0].download_access_token:
+        return Reply(200, raw=found[1].content, content_type=found[1].media_type)
+    backend.tokens.check(token, call.now)
+    if found is None:
+        raise ApiError(404, 3301, "This recording does not exist.")
+    return Reply(200, raw=found[1].content, content_type=found[1].media_type)

@@ -1,0 +1,87 @@
+"""Server-to-Server OAuth: the sandbox's fixed app credentials and the access tokens it issues."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from .errors import EXPIRED_TOKEN, invalid_token
+
+
+@dataclass(frozen=True)
+class SandboxCredentials:
+    """The sandbox's S2S app. These are published, fixed values, not secrets."""
+
+    account_id: str
+    client_id: str
+    client_secret: str
+
+
+SANDBOX_CREDENTIALS = SandboxCredentials(
+    account_id="sandbox-account",
+    client_id="sandbox-client",
+    client_secret="sandbox-secret",
+)
+
+SCOPES = "meeting:read:admin meeting:write:admin recording:read:admin user:read:admin"
+
+
+class TokenState(Enum):
+    VALID = "valid"
+    REVOKED = "revoked"
+    FORCED_EXPIRED = "forced_expired"
+
+
+@dataclass
+class IssuedToken:
+    expires_at: datetime
+    state: TokenState = TokenState.VALID
+
+
+class TokenStore:
+    def __init__(self, ttl_seconds: int) -> None:
+        self.ttl_seconds = ttl_seconds
+        self.single_token_mode = False
+        self._tokens: dict[str, IssuedToken] = {}
+
+    @property
+    def issued(self) -> list[str]:
+        return list(self._tokens)
+
+    def issue(self, now: datetime) -> str:
+        if self.single_token_mode:
+            self.revoke_all()
+        # Tokens come from the OS, not the seed: two sandboxes built with one seed must not
+        # accept each other's tokens.
+        token = secrets.token_urlsafe(48)
+        self._tokens[token] = IssuedToken(expires_at=now + timedelta(seconds=self.ttl_seconds))
+        return token
+
+    def revoke_all(self) -> None:
+        for issued in self._tokens.values():
+            issued.state = TokenState.REVOKED
+
+    def expire_all(self) -> None:
+        for issued in self._tokens.values():
+            if issued.state is TokenState.VALID:
+                issued.state = TokenState.FORCED_EXPIRED
+
+    def check(self, token: str | None, now: datetime) -> None:
+        """Raise Zoom's 401 (code 124) unless ``token`` is usable at ``now``."""
+        issued = self._tokens.get(token) if token else None
+        if issued is None or issued.state is TokenState.REVOKED:
+            raise invalid_token()
+        if issued.state is TokenState.FORCED_EXPIRED or now >= issued.expires_at:
+            raise invalid_token(EXPIRED_TOKEN)
+
+    def check_header(self, authorization: str | None, now: datetime) -> None:
+        self.check(bearer_token(authorization), now)
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, value = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()

@@ -1,0 +1,175 @@
+"""ZoomClient: one typed async method per Zoom endpoint, over one shared httpx2 client."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+import httpx2
+from pydantic import BaseModel, ValidationError
+from zoom_mcp.server import __version__
+from zoom_mcp.server.zoom.auth import BearerAuth, TokenProvider
+from zoom_mcp.server.zoom.errors import ZoomInvalidResponse, api_error_from_response
+from zoom_mcp.server.zoom.models import (
+    Meeting,
+    MeetingList,
+    MeetingRequest,
+    RecordedMeeting,
+    RecordingList,
+    User,
+    UserList,
+)
+from zoom_mcp.server.zoom.retry import RetryPolicy, parse_retry_after, send_with_retries
+
+USER_AGENT = f"zoom-mcp/{__version__}"
+_ModelT = TypeVar("_ModelT", bound=BaseModel)
+
+
+def path_segment(value: str) -> str:
+    """Percent-encode `value` as exactly one path segment, so no input can address another endpoint."""
+    if value in {"", ".", ".."}:
+        raise ValueError(f"{value!r} cannot be used as a path segment")
+    return quote(value, safe="")
+
+
+def meeting_uuid_segment(meeting_uuid: str) -> str:
+    """Zoom requires UUIDs that start with '/' or contain '//' to be percent-encoded twice."""
+    once = path_segment(meeting_uuid)
+    if meeting_uuid.startswith("/") or "//" in meeting_uuid:
+        return quote(once, safe="")
+    return once
+
+
+def new_http_client(
+    *, transport: httpx2.AsyncBaseTransport | None, timeout_seconds: float, max_connections: int = 20
+) -> httpx2.AsyncClient:
+    """The process's one HTTP client: pooled connections, JSON, identifying User-Agent."""
+    return httpx2.AsyncClient(
+        transport=transport,
+        timeout=httpx2.Timeout(timeout_seconds, connect=min(10.0, timeout_seconds)),
+        limits=httpx2.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+        headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+        follow_redirects=False,
+    )
+
+
+class ZoomClient:
+    """Zoom REST API v2. Knows nothing of MCP: it takes and returns Zoom's own shapes."""
+
+    def __init__(
+        self,
+        http: httpx2.AsyncClient,
+        *,
+        api_base_url: str,
+        tokens: TokenProvider,
+        retry: RetryPolicy,
+        timeout_seconds: float,
+    ) -> None:
+        self._http = http
+        self._api_base_url = api_base_url.rstrip("/")
+        self._auth = BearerAuth(tokens)
+        self._retry = retry
+        self._timeout_seconds = timeout_seconds
+
+    async def get_user(self, user_id: str) -> User:
+        return await self._get(f"/users/{path_segment(user_id)}", User)
+
+    async def list_users(self, *, status: str, page_size: int, next_page_token: str | None) -> UserList:
+        params = {"status": status, "page_size": page_size, "next_page_token": next_page_token}
+        return await self._get("/users", UserList, params)
+
+    async def list_meetings(
+        self, user_id: str, *, type: str, page_size: int, next_page_token: str | None
+    ) -> MeetingList:
+        params = {"type": type, "page_size": page_size, "next_page_token": next_page_token}
+        return await self._get(f"/users/{path_segment(user_id)}/meetings", MeetingList, params)
+
+    async def create_meeting(self, user_id: str, body: MeetingRequest) -> Meeting:
+        response = await self._send("POST", f"/users/{path_segment(user_id)}/meetings", json=body.wire())
+        return _parse(response, Meeting)
+
+    async def get_meeting(
+        self, meeting_id: int, *, occurrence_id: str | None = None, show_previous_occurrences: bool = False
+    ) -> Meeting:
+        params: dict[str, Any] = {"occurrence_id": occurrence_id}
+        if show_previous_occurrences:
+            params["show_previous_occurrences"] = "true"
+        return await self._get(f"/meetings/{meeting_id}", Meeting, params)
+
+    async def update_meeting(self, meeting_id: int, body: MeetingRequest, *, occurrence_id: str | None) -> None:
+        await self._send("PATCH", f"/meetings/{meeting_id}", params={"occurrence_id": occurrence_id}, json=body.wire())
+
+    async def delete_meeting(
+        self, meeting_id: int, *, occurrence_id: str | None, cancel_meeting_reminder: bool
+    ) -> None:
+        params = {
+            "occurrence_id": occurrence_id,
+            "cancel_meeting_reminder": "true" if cancel_meeting_reminder else "false",
+        }
+        await self._send("DELETE", f"/meetings/{meeting_id}", params=params, idempotent=True)
+
+    async def list_recordings(
+        self, user_id: str, *, from_date: str, to_date: str, page_size: int, next_page_token: str | None
+    ) -> RecordingList:
+        params = {
+            "from": from_date,
+            "to": to_date,
+            "page_size": page_size,
+            "next_page_token": next_page_token,
+        }
+        return await self._get(f"/users/{path_segment(user_id)}/recordings", RecordingList, params)
+
+    async def get_meeting_recordings(self, meeting_id_or_uuid: str) -> RecordedMeeting:
+        segment = meeting_id_or_uuid if meeting_id_or_uuid.isdigit() else meeting_uuid_segment(meeting_id_or_uuid)
+        return await self._get(f"/meetings/{segment}/recordings", RecordedMeeting)
+
+    async def download_text(self, url: str) -> str:
+        """Fetch a recording file (a transcript) with the bearer token, from Zoom's own hosts only."""
+        if not self._is_zoom_download_url(url):
+            raise ZoomInvalidResponse("a recording download URL did not point at Zoom; refusing to send the token")
+        response = await self._send("GET", url, idempotent=True, absolute=True)
+        return response.text
+
+    def _is_zoom_download_url(self, url: str) -> bool:
+        parts, api = urlsplit(url), urlsplit(self._api_base_url)
+        host = (parts.hostname or "").lower()
+        same_origin = (parts.scheme, parts.netloc) == (api.scheme, api.netloc)
+        return same_origin or (parts.scheme == "https" and (host == "zoom.us" or host.endswith(".zoom.us")))
+
+    async def _get(self, path: str, model: type[_ModelT], params: dict[str, Any] | None = None) -> _ModelT:
+        response = await self._send("GET", path, params=params, idempotent=True)
+        return _parse(response, model)
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: dict[str, object] | None = None,
+        idempotent: bool = False,
+        absolute: bool = False,
+    ) -> httpx2.Response:
+        url = path if absolute else self._api_base_url + path
+        query = {key: value for key, value in (params or {}).items() if value is not None}
+        response = await send_with_retries(
+            lambda: self._http.request(method, url, params=query, json=json, auth=self._auth),
+            method=method,
+            idempotent=idempotent,
+            policy=self._retry,
+            timeout_seconds=self._timeout_seconds,
+        )
+        if not response.is_success:
+            resets_at = parse_retry_after(response.headers.get("retry-after"), self._retry.clock())
+            raise api_error_from_response(response, resets_at=resets_at)
+        return response
+
+
+def _parse(response: httpx2.Response, model: type[_ModelT]) -> _ModelT:
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError as error:
+        problems = ", ".join(".".join(str(part) for part in item["loc"]) or "body" for item in error.errors())
+        raise ZoomInvalidResponse(
+            f"Zoom answered {response.status_code} with a body we could not read ({problems})"
+        ) from None

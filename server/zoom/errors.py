@@ -1,0 +1,172 @@
+"""One exception tree for everything that can go wrong between us and Zoom.
+
+Messages carry what Zoom said and never a credential: exceptions end up in logs and tool results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import httpx2
+
+
+class ZoomError(Exception):
+    """Base class: anything the Zoom client raises on purpose."""
+
+
+class ZoomConfigError(ZoomError):
+    """The server has no usable credentials."""
+
+
+class ZoomTokenError(ZoomError):
+    """The OAuth token endpoint refused to issue a token (`{"reason", "error"}` bodies)."""
+
+    def __init__(self, status: int, error: str, reason: str) -> None:
+        super().__init__(f"Zoom's token endpoint answered {status}: {error}: {reason}")
+        self.status = status
+        self.error = error
+        self.reason = reason
+
+
+class ZoomTransportError(ZoomError):
+    """No HTTP answer: connection failure or timeout.
+
+    `request_sent` tells whether Zoom may have received (and acted on) the request.
+    """
+
+    def __init__(self, message: str, *, method: str, request_sent: bool) -> None:
+        super().__init__(message)
+        self.method = method
+        self.request_sent = request_sent
+
+
+class ZoomTimeout(ZoomTransportError):
+    """The request did not complete within the configured timeout."""
+
+
+class ZoomInvalidResponse(ZoomError):
+    """Zoom answered with a body we cannot read (not JSON, or not the documented shape)."""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class ZoomAPIError(ZoomError):
+    """A non-2xx answer from the Zoom API, with Zoom's `{"code", "message", "errors"?}` body."""
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        code: int | None,
+        message: str,
+        tracking_id: str | None = None,
+        field_errors: tuple[FieldError, ...] = (),
+    ) -> None:
+        super().__init__(f"Zoom API error {status} (code {code}): {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.tracking_id = tracking_id
+        self.field_errors = field_errors
+
+
+class ZoomBadRequest(ZoomAPIError):
+    """400: invalid input (code 300 validation) or a request Zoom will not serve for this account."""
+
+
+class ZoomAuthenticationError(ZoomAPIError):
+    """401: the access token is invalid or expired (code 124)."""
+
+
+class ZoomPermissionDenied(ZoomAPIError):
+    """403: the app lacks a scope or the user lacks access."""
+
+
+class ZoomNotFound(ZoomAPIError):
+    """404: user (1001), meeting (3001) or recording (3301) does not exist."""
+
+
+class ZoomConflict(ZoomAPIError):
+    """409: the resource is in a conflicting state."""
+
+
+class ZoomServerError(ZoomAPIError):
+    """5xx: Zoom failed; for a write, whether it acted is unknown."""
+
+
+class ZoomRateLimited(ZoomAPIError):
+    """429: a per-second or daily limit was hit."""
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        code: int | None,
+        message: str,
+        tracking_id: str | None = None,
+        field_errors: tuple[FieldError, ...] = (),
+        limit_type: str | None = None,
+        category: str | None = None,
+        resets_at: datetime | None = None,
+    ) -> None:
+        super().__init__(status=status, code=code, message=message, tracking_id=tracking_id, field_errors=field_errors)
+        self.limit_type = limit_type
+        self.category = category
+        self.resets_at = resets_at
+
+    @property
+    def is_daily(self) -> bool:
+        return (self.limit_type or "").lower().startswith("daily") or "daily" in self.message.lower()
+
+
+_ERROR_BY_STATUS: dict[int, type[ZoomAPIError]] = {
+    400: ZoomBadRequest,
+    401: ZoomAuthenticationError,
+    403: ZoomPermissionDenied,
+    404: ZoomNotFound,
+    409: ZoomConflict,
+    429: ZoomRateLimited,
+}
+
+
+def api_error_from_response(response: httpx2.Response, *, resets_at: datetime | None = None) -> ZoomAPIError:
+    """Map an error response to the exception for its status (the one status -> exception table)."""
+    code: int | None = None
+    message = response.reason_phrase or f"HTTP {response.status_code}"
+    field_errors: tuple[FieldError, ...] = ()
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        raw_code = body.get("code")
+        code = raw_code if isinstance(raw_code, int) else None
+        if isinstance(body.get("message"), str):
+            message = body["message"]
+        raw_errors = body.get("errors")
+        if isinstance(raw_errors, list):
+            field_errors = tuple(
+                FieldError(field=str(item.get("field", "")), message=str(item.get("message", "")))
+                for item in raw_errors
+                if isinstance(item, dict)
+            )
+    tracking_id = response.headers.get("x-zm-trackingid")
+    status = response.status_code
+    if status == 429:
+        return ZoomRateLimited(
+            status=status,
+            code=code,
+            message=message,
+            tracking_id=tracking_id,
+            field_errors=field_errors,
+            limit_type=response.headers.get("x-ratelimit-type"),
+            category=response.headers.get("x-ratelimit-category"),
+            resets_at=resets_at,
+        )
+    error_type = ZoomServerError if status >= 500 else _ERROR_BY_STATUS.get(status, ZoomAPIError)
+    return error_type(status=status, code=code, message=message, tracking_id=tracking_id, field_errors=field_errors)

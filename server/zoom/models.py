@@ -1,0 +1,182 @@
+"""Zoom's wire shapes: the fields we read from responses and send in requests.
+
+Names follow Zoom's OpenAPI specs (tests/contract checks them). Response models ignore fields we
+do not use; `start_url` and download tokens are deliberately never parsed.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Response(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class User(_Response):
+    id: str
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    display_name: str | None = None
+    type: int
+    role_name: str | None = None
+    status: str | None = None
+    timezone: str | None = None
+    pmi: int | None = None
+    personal_meeting_url: str | None = None
+    account_id: str | None = None
+    dept: str | None = None
+    job_title: str | None = None
+    language: str | None = None
+    created_at: str | None = None
+    user_created_at: str | None = None
+    last_login_time: str | None = None
+    verified: int | None = None
+
+
+class UserList(_Response):
+    page_size: int | None = None
+    total_records: int | None = None
+    next_page_token: str | None = None
+    users: list[User] = []
+
+
+class MeetingListItem(_Response):
+    id: int
+    uuid: str | None = None
+    host_id: str | None = None
+    topic: str | None = None
+    type: int | None = None
+    start_time: str | None = None
+    duration: int | None = None
+    timezone: str | None = None
+    agenda: str | None = None
+    created_at: str | None = None
+    join_url: str | None = None
+
+
+class MeetingList(_Response):
+    page_size: int | None = None
+    total_records: int | None = None
+    next_page_token: str | None = None
+    meetings: list[MeetingListItem] = []
+
+
+class Recurrence(BaseModel):
+    """Shared by requests and responses: Zoom uses the same object both ways."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    type: Literal[1, 2, 3]
+    repeat_interval: int | None = None
+    weekly_days: str | None = None
+    monthly_day: int | None = None
+    monthly_week: Literal[-1, 1, 2, 3, 4] | None = None
+    monthly_week_day: int | None = None
+    end_times: int | None = None
+    end_date_time: str | None = None
+
+
+class Occurrence(_Response):
+    occurrence_id: str
+    start_time: str | None = None
+    duration: int | None = None
+    status: str | None = None
+
+
+class MeetingSettings(_Response):
+    host_video: bool | None = None
+    participant_video: bool | None = None
+    join_before_host: bool | None = None
+    mute_upon_entry: bool | None = None
+    waiting_room: bool | None = None
+    auto_recording: str | None = None
+
+
+class Meeting(_Response):
+    id: int
+    uuid: str | None = None
+    host_id: str | None = None
+    host_email: str | None = None
+    topic: str | None = None
+    type: int | None = None
+    status: str | None = None
+    start_time: str | None = None
+    duration: int | None = None
+    timezone: str | None = None
+    agenda: str | None = None
+    created_at: str | None = None
+    join_url: str | None = None
+    password: str | None = None
+    settings: MeetingSettings | None = None
+    recurrence: Recurrence | None = None
+    occurrences: list[Occurrence] = []
+
+
+class MeetingSettingsRequest(_Request):
+    host_video: bool | None = None
+    participant_video: bool | None = None
+    join_before_host: bool | None = None
+    mute_upon_entry: bool | None = None
+    waiting_room: bool | None = None
+    auto_recording: Literal["local", "cloud", "none"] | None = None
+
+
+class MeetingRequest(_Request):
+    """Body of POST /users/{userId}/meetings and PATCH /meetings/{meetingId}; unset fields are not sent."""
+
+    topic: str | None = None
+    type: Literal[1, 2, 3, 8, 10] | None = None
+    start_time: str | None = None
+    duration: int | None = None
+    timezone: str | None = None
+    agenda: str | None = None
+    password: str | None = None
+    recurrence: Recurrence | None = None
+    settings: MeetingSettingsRequest | None = None
+
+    def wire(self) -> dict[str, object]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class RecordingFile(_Response):
+    id: str | None = None
+    meeting_id: str | None = None
+    recording_start: str | None = None
+    recording_end: str | None = None
+    file_type: str | None = None
+    file_extension: str | None = None
+    file_size: float | None = None
+    recording_type: str | None = None
+    status: str | None = None
+    download_url: str | None = None
+
+
+class RecordedMeeting(_Response):
+    uuid: str | None = None
+    id: int | None = None
+    host_id: str | None = None
+    topic: str | None = None
+    type: int | None = None
+    start_time: str | None = None
+    timezone: str | None = None
+    duration: int | None = None
+    total_size: float | None = None
+    recording_count: int | None = None
+    recording_files: list[RecordingFile] = []
+
+
+class RecordingList(_Response):
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    page_size: int | None = None
+    total_records: int | None = None
+    next_page_token: str | None = None
+    meetings: list[RecordedMeeting] = []

@@ -1,0 +1,47 @@
+"""A real ZoomClient over the sandbox's in-process transport."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import httpx2
+from pydantic import SecretStr
+
+from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
+from zoom_mcp.server.zoom.auth import ServerToServerOAuth, StaticToken, TokenProvider
+from zoom_mcp.server.zoom.client import ZoomClient, new_http_client
+from zoom_mcp.server.zoom.retry import RetryPolicy
+
+
+@asynccontextmanager
+async def zoom_client(
+    sandbox: Sandbox,
+    retry: RetryPolicy,
+    *,
+    clock: Callable[[], float] | None = None,
+    static_token: str | None = None,
+    client_secret: str | None = None,
+    transport: httpx2.AsyncBaseTransport | None = None,
+    timeout_seconds: float = 5.0,
+) -> AsyncIterator[tuple[ZoomClient, TokenProvider]]:
+    """A client with S2S OAuth against the sandbox (default), or with a static token."""
+    async with new_http_client(transport=transport or sandbox.transport(), timeout_seconds=timeout_seconds) as http:
+        tokens: TokenProvider
+        if static_token is not None:
+            tokens = StaticToken(SecretStr(static_token))
+        else:
+            tokens = ServerToServerOAuth(
+                http,
+                token_url=f"{SANDBOX_ORIGIN}/oauth/token",
+                account_id=sandbox.credentials.account_id,
+                client_id=sandbox.credentials.client_id,
+                client_secret=SecretStr(client_secret or sandbox.credentials.client_secret),
+                retry=retry,
+                timeout_seconds=timeout_seconds,
+                **({"clock": clock} if clock else {}),
+            )
+        client = ZoomClient(
+            http, api_base_url=f"{SANDBOX_ORIGIN}/v2", tokens=tokens, retry=retry, timeout_seconds=timeout_seconds
+        )
+        yield client, tokens

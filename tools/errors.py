@@ -1,0 +1,119 @@
+"""Turn Zoom failures into messages that tell the model what happened and what to do next.
+
+Only Zoom's own text and our words go in: never a credential or a token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from mcp.server.mcpserver.exceptions import ToolError
+from zoom_mcp.server.zoom.errors import (
+    ZoomAPIError,
+    ZoomAuthenticationError,
+    ZoomConfigError,
+    ZoomError,
+    ZoomInvalidResponse,
+    ZoomNotFound,
+    ZoomPermissionDenied,
+    ZoomRateLimited,
+    ZoomServerError,
+    ZoomTimeout,
+    ZoomTokenError,
+    ZoomTransportError,
+)
+
+_TOKEN_ERROR_HINTS = {
+    "invalid_client": "Check ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET: they must be the Client ID and Client Secret "
+    "of an activated Server-to-Server OAuth app.",
+    "unsupported_grant_type": "These credentials are not from a Server-to-Server OAuth app (or the app is not "
+    "activated). Create or activate one in the Zoom App Marketplace and use its credentials.",
+    "invalid_request": "Check ZOOM_ACCOUNT_ID: it must be the Account ID shown on the app's credentials page.",
+}
+
+
+def explain(error: ZoomError, *, writes: bool = False) -> str:
+    """The message an `isError` tool result carries for `error`."""
+    if isinstance(error, ZoomConfigError):
+        return str(error)
+    if isinstance(error, ZoomTokenError):
+        hint = _TOKEN_ERROR_HINTS.get(error.error, "Check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET.")
+        return f"Zoom refused to issue an access token ({error.error}: {error.reason}). {hint}"
+    if isinstance(error, ZoomTransportError):
+        return _explain_transport(error, writes=writes)
+    if isinstance(error, ZoomInvalidResponse):
+        return f"Zoom's answer could not be read: {error}. Try again later."
+    if isinstance(error, ZoomAPIError):
+        return _explain_api(error, writes=writes)
+    return str(error)
+
+
+def _explain_transport(error: ZoomTransportError, *, writes: bool) -> str:
+    what = "did not answer in time" if isinstance(error, ZoomTimeout) else "could not be reached"
+    if writes and error.request_sent:
+        return (
+            f"Zoom {what} after the request was sent, so it is unknown whether the change was made. "
+            "Do not repeat it blindly: check first (list_meetings or get_meeting), then retry only if it is missing."
+        )
+    return f"Zoom {what} ({error}). Check the network connection or ZOOM_API_BASE_URL, then try again."
+
+
+def _explain_api(error: ZoomAPIError, *, writes: bool) -> str:
+    said = f"Zoom answered {error.status}" + (f" (code {error.code})" if error.code is not None else "")
+    said += f": {error.message}"
+    if isinstance(error, ZoomRateLimited):
+        return f"{said} {_rate_limit_hint(error)}"
+    if isinstance(error, ZoomAuthenticationError):
+        return (
+            f"{said} The access token was rejected. With ZOOM_ACCESS_TOKEN, generate a new token (`zoom-mcp token`) "
+            "or configure Server-to-Server OAuth (ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET) so tokens "
+            "are refreshed automatically; with OAuth, check that the app is still activated."
+        )
+    if isinstance(error, ZoomPermissionDenied) or error.code in {4700, 4711}:
+        return (
+            f"{said} The Zoom app lacks a scope or the user lacks access. Add the scope Zoom names (see the README's "
+            "scope list) to the Server-to-Server OAuth app, or act on a user this account administers."
+        )
+    if isinstance(error, ZoomNotFound):
+        return f"{said} {_not_found_hint(error.code)}"
+    if error.field_errors:
+        fields = "; ".join(f"{item.field}: {item.message}" for item in error.field_errors)
+        return f"{said} Invalid fields: {fields}. Correct them and call again."
+    if isinstance(error, ZoomServerError):
+        if writes:
+            return (
+                f"{said} Zoom failed while handling the change, so it is unknown whether it was made. Check with "
+                "list_meetings or get_meeting before trying again."
+            )
+        return f"{said} Zoom had a temporary failure; try again in a minute."
+    return f"{said} Correct the request and call again."
+
+
+def _not_found_hint(code: int | None) -> str:
+    if code == 1001:
+        return "Check the user id or email; use 'me' for the account owner, or list_users to find users."
+    if code == 3001:
+        return "Check the meeting id (a number, not the uuid); list_meetings shows current meetings."
+    if code == 3301:
+        return "There is no cloud recording for this meeting; list_recordings shows which meetings have one."
+    return "Check the id and try again."
+
+
+def _rate_limit_hint(error: ZoomRateLimited) -> str:
+    limit = " ".join(part for part in (error.category, error.limit_type) if part) or "rate"
+    if error.resets_at is not None:
+        when = error.resets_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return f"The {limit} limit is exhausted until {when}; do not retry before then."
+    if error.is_daily:
+        return f"The {limit} limit is exhausted for today (it resets at 00:00 UTC); do not retry before then."
+    return f"The {limit} limit was hit; wait a few seconds and try again."
+
+
+@contextmanager
+def reported_to_the_model(*, writes: bool = False) -> Iterator[None]:
+    """Turn a ZoomError raised inside into an `isError` tool result with an actionable message."""
+    try:
+        yield
+    except ZoomError as error:
+        raise ToolError(explain(error, writes=writes)) from error

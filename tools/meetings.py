@@ -1,0 +1,275 @@
+"""Meeting tools: list, create, get, update, delete."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import CallToolResult
+from pydantic import Field
+from zoom_mcp.server.zoom.models import MeetingRequest, MeetingSettingsRequest
+from zoom_mcp.tools.context import tool_result, zoom_client
+from zoom_mcp.tools.errors import reported_to_the_model
+from zoom_mcp.tools.params import (
+    Agenda,
+    AutoRecording,
+    Duration,
+    Flag,
+    MeetingId,
+    MeetingTypeParam,
+    NewTopic,
+    NextPageToken,
+    OccurrenceId,
+    PageSize,
+    Passcode,
+    StartTime,
+    Timezone,
+    Topic,
+    UserId,
+)
+from zoom_mcp.tools.recurrence import Recurrence, RecurrenceParam
+from zoom_mcp.tools.views import MeetingDeleted, MeetingDetails, MeetingPage, MeetingSummary
+
+MEETING_TYPE_CODES: dict[str, Literal[1, 2, 3, 8]] = {
+    "instant": 1,
+    "scheduled": 2,
+    "recurring_no_fixed_time": 3,
+    "recurring_fixed_time": 8,
+}
+ListType = Literal["scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings"]
+
+
+async def list_meetings(
+    ctx: Context[Any, Any],
+    user_id: UserId = "me",
+    type: Annotated[
+        ListType,
+        Field(
+            description="scheduled: all unexpired scheduled meetings; live: in progress now; upcoming / "
+            "upcoming_meetings: not yet ended (includes live); previous_meetings: ended (last 6 months)."
+        ),
+    ] = "scheduled",
+    page_size: PageSize = 30,
+    next_page_token: NextPageToken = None,
+) -> Annotated[CallToolResult, MeetingPage]:
+    """List a user's scheduled meetings (Zoom does not list instant meetings), one page at a time.
+
+    Each meeting has its id, topic, type, start time in UTC and in its own timezone, duration and join URL.
+    total_records counts all matches; when next_page_token is present, call again with it for the next page.
+    """
+    with reported_to_the_model():
+        page = await zoom_client(ctx).list_meetings(
+            user_id, type=type, page_size=page_size, next_page_token=next_page_token
+        )
+    return tool_result(
+        ctx,
+        MeetingPage(
+            meetings=[MeetingSummary.of(meeting) for meeting in page.meetings],
+            total_records=page.total_records,
+            page_size=page.page_size,
+            next_page_token=page.next_page_token or None,
+        ),
+    )
+
+
+async def create_meeting(
+    ctx: Context[Any, Any],
+    topic: Topic,
+    user_id: Annotated[UserId, Field(description="Host of the meeting: 'me', a user id or an email.")] = "me",
+    type: Annotated[
+        MeetingTypeParam | None,
+        Field(
+            description="Defaults to scheduled, or to a recurring type when recurrence is given "
+            "(recurring_fixed_time with start_time, else recurring_no_fixed_time)."
+        ),
+    ] = None,
+    start_time: StartTime = None,
+    duration: Duration = None,
+    timezone: Timezone = None,
+    agenda: Agenda = None,
+    password: Passcode = None,
+    recurrence: Recurrence = None,
+    host_video: Flag = None,
+    participant_video: Flag = None,
+    join_before_host: Flag = None,
+    mute_upon_entry: Flag = None,
+    waiting_room: Flag = None,
+    auto_recording: AutoRecording = None,
+) -> Annotated[CallToolResult, MeetingDetails]:
+    """Schedule a Zoom meeting and return its id, join URL, passcode and start time (UTC and local).
+
+    Creates a new meeting every time it is called: do not call it again to "retry" unless list_meetings shows
+    the meeting is missing. Give start_time with 'Z' or an offset, or as local time together with timezone.
+    For a series, pass recurrence (daily, weekly or monthly). Zoom allows 100 create/update requests per user
+    per day.
+    """
+    meeting_type = _meeting_type(type, recurrence, start_time)
+    body = MeetingRequest(
+        topic=topic,
+        type=MEETING_TYPE_CODES[meeting_type],
+        start_time=wire_start_time(start_time, timezone) if start_time else None,
+        duration=duration,
+        timezone=timezone,
+        agenda=agenda,
+        password=password,
+        recurrence=recurrence.wire() if recurrence else None,
+        settings=_settings(
+            host_video, participant_video, join_before_host, mute_upon_entry, waiting_room, auto_recording
+        ),
+    )
+    with reported_to_the_model(writes=True):
+        meeting = await zoom_client(ctx).create_meeting(user_id, body)
+    return tool_result(ctx, MeetingDetails.of(meeting))
+
+
+async def get_meeting(
+    ctx: Context[Any, Any], meeting_id: MeetingId, occurrence_id: OccurrenceId = None
+) -> Annotated[CallToolResult, MeetingDetails]:
+    """Get one meeting's details: topic, times (UTC and local), duration, agenda, join URL, passcode, host,
+    settings, and for a recurring meeting its recurrence and occurrences (with their occurrence_id)."""
+    with reported_to_the_model():
+        meeting = await zoom_client(ctx).get_meeting(meeting_id, occurrence_id=occurrence_id)
+    return tool_result(ctx, MeetingDetails.of(meeting))
+
+
+async def update_meeting(
+    ctx: Context[Any, Any],
+    meeting_id: MeetingId,
+    occurrence_id: OccurrenceId = None,
+    topic: NewTopic = None,
+    start_time: StartTime = None,
+    duration: Duration = None,
+    timezone: Timezone = None,
+    agenda: Agenda = None,
+    password: Passcode = None,
+    recurrence: Recurrence = None,
+    host_video: Flag = None,
+    participant_video: Flag = None,
+    join_before_host: Flag = None,
+    mute_upon_entry: Flag = None,
+    waiting_room: Flag = None,
+    auto_recording: AutoRecording = None,
+) -> Annotated[CallToolResult, MeetingDetails]:
+    """Change a meeting: only the fields given are changed; returns the meeting as it now stands.
+
+    Use it to move (start_time, with 'Z', an offset, or local time plus timezone), rename, lengthen or
+    re-configure a meeting. With occurrence_id only that occurrence changes, and only agenda, start_time,
+    duration and the settings flags may be given. Counts against Zoom's 100 create/update requests per day.
+    """
+    settings = _settings(host_video, participant_video, join_before_host, mute_upon_entry, waiting_room, auto_recording)
+    body = MeetingRequest(
+        topic=topic,
+        start_time=wire_start_time(start_time, timezone) if start_time else None,
+        duration=duration,
+        timezone=timezone,
+        agenda=agenda,
+        password=password,
+        recurrence=recurrence.wire() if recurrence else None,
+        settings=settings,
+    )
+    changes = body.wire()
+    if not changes:
+        raise ToolError("Nothing to change: give at least one field to update.")
+    if occurrence_id is not None and (
+        forbidden := sorted(set(changes) - {"agenda", "start_time", "duration", "settings"})
+    ):
+        raise ToolError(
+            f"An occurrence can only change agenda, start_time, duration and settings, not {', '.join(forbidden)}; "
+            "omit occurrence_id to change the whole series."
+        )
+    with reported_to_the_model(writes=True):
+        client = zoom_client(ctx)
+        await client.update_meeting(meeting_id, body, occurrence_id=occurrence_id)
+        meeting = await client.get_meeting(meeting_id, occurrence_id=occurrence_id)
+    return tool_result(ctx, MeetingDetails.of(meeting))
+
+
+async def delete_meeting(
+    ctx: Context[Any, Any],
+    meeting_id: MeetingId,
+    occurrence_id: OccurrenceId = None,
+    cancel_meeting_reminder: Annotated[
+        bool, Field(description="Email registrants that the meeting is cancelled.")
+    ] = False,
+) -> Annotated[CallToolResult, MeetingDeleted]:
+    """Delete a meeting, a whole recurring series, or (with occurrence_id) one occurrence of a series.
+
+    This cannot be undone. The result says exactly what was deleted. To cancel one instance of a recurring
+    meeting, get its occurrence_id from get_meeting first; without occurrence_id the whole series is deleted.
+    """
+    with reported_to_the_model(writes=True):
+        client = zoom_client(ctx)
+        meeting = await client.get_meeting(meeting_id, occurrence_id=occurrence_id)
+        await client.delete_meeting(
+            meeting_id, occurrence_id=occurrence_id, cancel_meeting_reminder=cancel_meeting_reminder
+        )
+    details = MeetingDetails.of(meeting)
+    if occurrence_id is not None:
+        occurrence = next((o for o in details.occurrences or [] if o.occurrence_id == occurrence_id), None)
+        scope: Literal["occurrence", "series", "meeting"] = "occurrence"
+        start = occurrence.start_time if occurrence else details.start_time
+        summary = f"Deleted the occurrence {occurrence_id} ({start}) of '{details.topic}'; the series remains."
+    else:
+        scope = "series" if meeting.type in {3, 8} else "meeting"
+        start = details.start_time
+        summary = f"Deleted the {'whole recurring series' if scope == 'series' else 'meeting'} '{details.topic}'."
+    return tool_result(
+        ctx,
+        MeetingDeleted(
+            meeting_id=meeting_id,
+            occurrence_id=occurrence_id,
+            deleted=scope,
+            topic=details.topic,
+            start_time=start,
+            summary=summary,
+        ),
+    )
+
+
+def wire_start_time(start_time: str, timezone: str | None) -> str:
+    """Zoom's two forms: UTC with 'Z', or local time that Zoom reads in `timezone`."""
+    moment = datetime.fromisoformat(start_time)
+    if moment.tzinfo is not None:
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if timezone is None:
+        raise ToolError(
+            "start_time has no offset, so its timezone is ambiguous: add 'Z' or an offset such as '+02:00', "
+            "or pass timezone (e.g. 'America/New_York')."
+        )
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _meeting_type(requested: str | None, recurrence: RecurrenceParam | None, start_time: str | None) -> str:
+    if requested is None:
+        if recurrence is None:
+            return "scheduled"
+        return "recurring_fixed_time" if start_time else "recurring_no_fixed_time"
+    recurring = requested.startswith("recurring")
+    if requested == "recurring_fixed_time" and recurrence is None:
+        raise ToolError("type recurring_fixed_time needs recurrence (daily, weekly or monthly).")
+    if recurrence is not None and not recurring:
+        raise ToolError(f"recurrence cannot be used with type {requested}; omit type or use a recurring type.")
+    return requested
+
+
+def _settings(
+    host_video: bool | None,
+    participant_video: bool | None,
+    join_before_host: bool | None,
+    mute_upon_entry: bool | None,
+    waiting_room: bool | None,
+    auto_recording: str | None,
+) -> MeetingSettingsRequest | None:
+    settings = MeetingSettingsRequest.model_validate(
+        {
+            "host_video": host_video,
+            "participant_video": participant_video,
+            "join_before_host": join_before_host,
+            "mute_upon_entry": mute_upon_entry,
+            "waiting_room": waiting_room,
+            "auto_recording": auto_recording,
+        }
+    )
+    return settings if settings.model_dump(exclude_none=True) else None

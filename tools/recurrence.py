@@ -1,0 +1,86 @@
+"""The recurrence of a recurring meeting, validated with Zoom's limits before anything is sent."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from zoom_mcp.server.zoom import models
+
+_RECURRENCE_TYPES: dict[str, Literal[1, 2, 3]] = {"daily": 1, "weekly": 2, "monthly": 3}
+# Zoom's caps on repeat_interval per recurrence type (Meetings.json, recurrence.repeat_interval).
+_MAX_INTERVAL = {"daily": 99, "weekly": 50, "monthly": 10}
+Weekday = Annotated[int, Field(ge=1, le=7)]
+
+
+class RecurrenceParam(BaseModel):
+    """How a recurring meeting repeats. End it with end_times or end_date_time (not both)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["daily", "weekly", "monthly"]
+    repeat_interval: int | None = Field(
+        default=None, ge=1, description="Every N days (max 99), weeks (max 50) or months (max 10). Default 1."
+    )
+    weekly_days: list[Weekday] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=7,
+        description="Weekly only, required: days of the week, 1=Sunday, 2=Monday ... 7=Saturday.",
+    )
+    monthly_day: int | None = Field(default=None, ge=1, le=31, description="Monthly: day of the month.")
+    monthly_week: Literal[-1, 1, 2, 3, 4] | None = Field(
+        default=None, description="Monthly, with monthly_week_day: week of the month (-1 = last)."
+    )
+    monthly_week_day: Weekday | None = Field(
+        default=None, description="Monthly, with monthly_week: 1=Sunday ... 7=Saturday."
+    )
+    end_times: int | None = Field(default=None, ge=1, le=60, description="Number of occurrences, 1 to 60.")
+    end_date_time: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$",
+        description="Last possible occurrence, UTC, e.g. '2030-06-30T23:59:59Z'.",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.repeat_interval is not None and self.repeat_interval > _MAX_INTERVAL[self.type]:
+            raise ValueError(f"repeat_interval for {self.type} recurrence is at most {_MAX_INTERVAL[self.type]}")
+        if self.end_times is not None and self.end_date_time is not None:
+            raise ValueError("give end_times or end_date_time, not both")
+        weekly_fields = self.weekly_days is not None
+        monthly_by_day = self.monthly_day is not None
+        monthly_by_week = self.monthly_week is not None or self.monthly_week_day is not None
+        if self.type == "weekly" and not weekly_fields:
+            raise ValueError("weekly recurrence needs weekly_days")
+        if self.type != "weekly" and weekly_fields:
+            raise ValueError("weekly_days is only for weekly recurrence")
+        if self.type == "monthly":
+            if monthly_by_day == monthly_by_week:
+                raise ValueError("monthly recurrence needs monthly_day, or monthly_week with monthly_week_day")
+            if monthly_by_week and (self.monthly_week is None or self.monthly_week_day is None):
+                raise ValueError("monthly_week and monthly_week_day go together")
+        elif monthly_by_day or monthly_by_week:
+            raise ValueError("monthly_day, monthly_week and monthly_week_day are only for monthly recurrence")
+        return self
+
+    def wire(self) -> models.Recurrence:
+        return models.Recurrence(
+            type=_RECURRENCE_TYPES[self.type],
+            repeat_interval=self.repeat_interval,
+            weekly_days=",".join(str(day) for day in sorted(set(self.weekly_days))) if self.weekly_days else None,
+            monthly_day=self.monthly_day,
+            monthly_week=self.monthly_week,
+            monthly_week_day=self.monthly_week_day,
+            end_times=self.end_times,
+            end_date_time=self.end_date_time,
+        )
+
+
+Recurrence = Annotated[
+    RecurrenceParam | None,
+    Field(
+        description="Makes a recurring series: daily, weekly (with weekly_days) or monthly (with monthly_day, "
+        "or monthly_week and monthly_week_day); end it with end_times or end_date_time."
+    ),
+]

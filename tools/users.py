@@ -1,0 +1,48 @@
+"""User tools."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult
+from pydantic import Field
+from zoom_mcp.tools.context import tool_result, zoom_client
+from zoom_mcp.tools.errors import reported_to_the_model
+from zoom_mcp.tools.params import NextPageToken, PageSize, UserId
+from zoom_mcp.tools.views import UserPage, UserProfile
+
+
+async def get_user_info(ctx: Context[Any, Any], user_id: UserId = "me") -> Annotated[CallToolResult, UserProfile]:
+    """Get a Zoom user's profile: name, email, plan type, role, status, timezone and Personal Meeting ID.
+
+    Use user_id='me' for the account owner (the Server-to-Server app's owner), or a user id / email address
+    for another user of the account. Call this first to learn the user's timezone before scheduling.
+    """
+    with reported_to_the_model():
+        user = await zoom_client(ctx).get_user(user_id)
+    return tool_result(ctx, UserProfile.of(user))
+
+
+async def list_users(
+    ctx: Context[Any, Any],
+    status: Annotated[Literal["active", "inactive", "pending"], Field(description="Which users to list.")] = "active",
+    page_size: PageSize = 30,
+    next_page_token: NextPageToken = None,
+) -> Annotated[CallToolResult, UserPage]:
+    """List the users of the Zoom account (needs an admin-level app), one page at a time.
+
+    Returns users and total_records; when next_page_token is present, call again with it for the next page.
+    Use a returned id or email as user_id in the other tools.
+    """
+    with reported_to_the_model():
+        page = await zoom_client(ctx).list_users(status=status, page_size=page_size, next_page_token=next_page_token)
+    return tool_result(
+        ctx,
+        UserPage(
+            users=[UserProfile.of(user) for user in page.users],
+            total_records=page.total_records,
+            page_size=page.page_size,
+            next_page_token=page.next_page_token or None,
+        ),
+    )

@@ -1,0 +1,266 @@
+"""What the model gets back: Zoom's objects trimmed to what a person needs.
+
+`start_url` never appears here: it lets whoever holds it start the meeting as its host.
+Every meeting time is given in UTC and in the meeting's own timezone, so the model never converts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field
+from zoom_mcp.server.zoom import models
+
+MeetingTypeName = Literal[
+    "instant",
+    "scheduled",
+    "recurring_no_fixed_time",
+    "personal_meeting_room",
+    "recurring_fixed_time",
+    "screen_share_only",
+]
+MEETING_TYPE_NAMES: dict[int, MeetingTypeName] = {
+    1: "instant",
+    2: "scheduled",
+    3: "recurring_no_fixed_time",
+    4: "personal_meeting_room",
+    8: "recurring_fixed_time",
+    10: "screen_share_only",
+}
+USER_TYPE_NAMES = {1: "basic", 2: "licensed", 4: "unassigned_without_meetings_basic", 99: "none"}
+
+
+class View(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sandbox: bool | None = Field(
+        default=None,
+        description="Present and true when the data comes from zoom-mcp's built-in Zoom sandbox (an emulator), "
+        "not from a real Zoom account.",
+    )
+
+
+def local_time(utc_time: str | None, timezone: str | None) -> str | None:
+    """The same instant as `utc_time` in `timezone`, ISO 8601 with its offset."""
+    if not utc_time or not timezone:
+        return None
+    try:
+        instant = datetime.fromisoformat(utc_time.replace("Z", "+00:00"))
+        return instant.astimezone(ZoneInfo(timezone)).isoformat()
+    except (ValueError, ZoneInfoNotFoundError):
+        return None
+
+
+def meeting_type_name(value: int | None) -> MeetingTypeName | None:
+    return MEETING_TYPE_NAMES.get(value) if value is not None else None
+
+
+class UserProfile(View):
+    id: str = Field(description="Zoom user id; usable wherever a user_id is asked.")
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    display_name: str | None = None
+    type: str = Field(description="Plan type: basic, licensed, unassigned_without_meetings_basic or none.")
+    role_name: str | None = None
+    status: str | None = Field(default=None, description="active, inactive or pending.")
+    timezone: str | None = Field(default=None, description="The user's IANA timezone; may be empty.")
+    pmi: int | None = Field(default=None, description="Personal Meeting ID.")
+    personal_meeting_url: str | None = None
+    account_id: str | None = None
+    dept: str | None = None
+    job_title: str | None = None
+    language: str | None = None
+    created_at: str | None = None
+    last_login_time: str | None = None
+
+    @classmethod
+    def of(cls, user: models.User) -> UserProfile:
+        return cls(
+            id=user.id,
+            email=user.email,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            display_name=user.display_name,
+            type=USER_TYPE_NAMES.get(user.type, str(user.type)),
+            role_name=user.role_name,
+            status=user.status,
+            timezone=user.timezone,
+            pmi=user.pmi,
+            personal_meeting_url=user.personal_meeting_url,
+            account_id=user.account_id,
+            dept=user.dept or None,
+            job_title=user.job_title or None,
+            language=user.language,
+            created_at=user.user_created_at or user.created_at,
+            last_login_time=user.last_login_time,
+        )
+
+
+class MeetingSummary(View):
+    id: int = Field(description="Meeting id (up to 11+ digits); pass it to get_meeting, update_meeting, ...")
+    uuid: str | None = Field(default=None, description="Id of this meeting instance.")
+    topic: str | None = None
+    type: MeetingTypeName | None = None
+    start_time: str | None = Field(default=None, description="Start, UTC (yyyy-MM-ddTHH:mm:ssZ).")
+    start_time_local: str | None = Field(
+        default=None, description="The same start in the meeting's timezone, ISO 8601 with offset."
+    )
+    timezone: str | None = None
+    duration: int | None = Field(default=None, description="Minutes.")
+    join_url: str | None = None
+    agenda: str | None = Field(default=None, description="Zoom truncates agendas to 250 characters in lists.")
+    host_id: str | None = None
+
+    @classmethod
+    def of(cls, meeting: models.MeetingListItem) -> MeetingSummary:
+        return cls(
+            id=meeting.id,
+            uuid=meeting.uuid,
+            topic=meeting.topic,
+            type=meeting_type_name(meeting.type),
+            start_time=meeting.start_time,
+            start_time_local=local_time(meeting.start_time, meeting.timezone),
+            timezone=meeting.timezone,
+            duration=meeting.duration,
+            join_url=meeting.join_url,
+            agenda=meeting.agenda or None,
+            host_id=meeting.host_id,
+        )
+
+
+class MeetingPage(View):
+    meetings: list[MeetingSummary]
+    total_records: int | None = Field(default=None, description="Meetings matching, across all pages.")
+    page_size: int | None = None
+    next_page_token: str | None = Field(
+        default=None,
+        description="Pass as next_page_token to get the next page; absent on the last page. Expires after 15 min.",
+    )
+
+
+class OccurrenceView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    occurrence_id: str = Field(description="Pass as occurrence_id to act on this occurrence only.")
+    start_time: str | None = None
+    start_time_local: str | None = None
+    duration: int | None = None
+    status: str | None = Field(default=None, description="available or deleted.")
+
+
+class MeetingSettingsView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    host_video: bool | None = None
+    participant_video: bool | None = None
+    join_before_host: bool | None = None
+    mute_upon_entry: bool | None = None
+    waiting_room: bool | None = None
+    auto_recording: str | None = None
+
+
+class RecurrenceView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["daily", "weekly", "monthly"]
+    repeat_interval: int | None = None
+    weekly_days: str | None = Field(default=None, description="Days of week, 1=Sunday ... 7=Saturday.")
+    monthly_day: int | None = None
+    monthly_week: int | None = None
+    monthly_week_day: int | None = None
+    end_times: int | None = None
+    end_date_time: str | None = None
+
+
+RECURRENCE_TYPE_NAMES: dict[int, Literal["daily", "weekly", "monthly"]] = {
+    1: "daily",
+    2: "weekly",
+    3: "monthly",
+}
+
+
+class MeetingDetails(View):
+    id: int = Field(description="Meeting id; pass it to get_meeting, update_meeting or delete_meeting.")
+    uuid: str | None = None
+    topic: str | None = None
+    type: MeetingTypeName | None = None
+    status: str | None = Field(default=None, description="waiting or started.")
+    start_time: str | None = Field(default=None, description="Start, UTC (yyyy-MM-ddTHH:mm:ssZ).")
+    start_time_local: str | None = Field(
+        default=None, description="The same start in the meeting's timezone, ISO 8601 with offset."
+    )
+    timezone: str | None = None
+    duration: int | None = Field(default=None, description="Minutes.")
+    agenda: str | None = None
+    join_url: str | None = Field(default=None, description="Link participants use to join (includes passcode).")
+    passcode: str | None = None
+    host_id: str | None = None
+    host_email: str | None = None
+    created_at: str | None = None
+    settings: MeetingSettingsView | None = None
+    recurrence: RecurrenceView | None = None
+    occurrences: list[OccurrenceView] | None = Field(
+        default=None, description="Occurrences of a recurring meeting with a fixed time."
+    )
+
+    @classmethod
+    def of(cls, meeting: models.Meeting) -> MeetingDetails:
+        recurrence = None
+        if meeting.recurrence is not None:
+            recurrence = RecurrenceView(
+                type=RECURRENCE_TYPE_NAMES[meeting.recurrence.type],
+                **meeting.recurrence.model_dump(exclude={"type"}),
+            )
+        return cls(
+            id=meeting.id,
+            uuid=meeting.uuid,
+            topic=meeting.topic,
+            type=meeting_type_name(meeting.type),
+            status=meeting.status,
+            start_time=meeting.start_time,
+            start_time_local=local_time(meeting.start_time, meeting.timezone),
+            timezone=meeting.timezone,
+            duration=meeting.duration,
+            agenda=meeting.agenda or None,
+            join_url=meeting.join_url,
+            passcode=meeting.password or None,
+            host_id=meeting.host_id,
+            host_email=meeting.host_email,
+            created_at=meeting.created_at,
+            settings=MeetingSettingsView(**meeting.settings.model_dump()) if meeting.settings else None,
+            recurrence=recurrence,
+            occurrences=[
+                OccurrenceView(
+                    occurrence_id=occurrence.occurrence_id,
+                    start_time=occurrence.start_time,
+                    start_time_local=local_time(occurrence.start_time, meeting.timezone),
+                    duration=occurrence.duration,
+                    status=occurrence.status,
+                )
+                for occurrence in meeting.occurrences
+            ]
+            or None,
+        )
+
+
+class UserPage(View):
+    users: list[UserProfile]
+    total_records: int | None = Field(default=None, description="Users matching, across all pages.")
+    page_size: int | None = None
+    next_page_token: str | None = Field(
+        default=None, description="Pass as next_page_token to get the next page; absent on the last page."
+    )
+
+
+class MeetingDeleted(View):
+    meeting_id: int
+    occurrence_id: str | None = None
+    deleted: Literal["meeting", "series", "occurrence"] = Field(
+        description="meeting: a single meeting; series: every occurrence of a recurring meeting; occurrence: one."
+    )
+    topic: str | None = None
+    start_time: str | None = Field(default=None, description="Start (UTC) of what was deleted.")
+    summary: str
