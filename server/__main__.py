@@ -7,6 +7,7 @@ start-up time is felt on every session.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -76,7 +77,6 @@ def configure_logging(level: str) -> None:
 
 def _settings(args: argparse.Namespace) -> Settings:
     from pydantic import ValidationError
-
     from zoom_mcp.server.settings import Settings
 
     try:
@@ -136,7 +136,6 @@ def _token(args: argparse.Namespace) -> int:
     import json
 
     import anyio
-
     from zoom_mcp.server.settings import ServerToServerCredentials
     from zoom_mcp.server.zoom.auth import ServerToServerOAuth
     from zoom_mcp.server.zoom.client import new_http_client
@@ -192,10 +191,8 @@ def _sandbox(args: argparse.Namespace) -> int:
         print(f"export ZOOM_CLIENT_SECRET={credentials.client_secret}")
         sys.stdout.flush()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         run_sandbox_forever(sandbox, "127.0.0.1", args.port, on_ready=announce)
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

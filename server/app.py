@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -91,7 +92,13 @@ def create_app(
     for spec in TOOLS:
         if settings.mcp_read_only and spec.writes:
             continue
-        server.add_tool(spec.function, title=spec.title, annotations=spec.annotations, structured_output=True)
+        server.add_tool(
+            spec.function,
+            title=spec.title,
+            description=inspect.cleandoc(spec.function.__doc__ or ""),
+            annotations=spec.annotations,
+            structured_output=True,
+        )
     return server
 
 

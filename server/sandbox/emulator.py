@@ -5,6 +5,7 @@ import logging
 import random
 from datetime import datetime
 from http import HTTPStatus
+from urllib.parse import quote
 
 import anyio
 import httpx2
@@ -123,7 +124,7 @@ class Sandbox:
         if method == "POST" and path == TOKEN_PATH:
             self.stats.token_requests += 1
         try:
-            match = resolve(method, path)
+            match = resolve(method, _raw_path(scope))
             call = Call(
                 method=method,
                 path=path,
@@ -198,6 +199,12 @@ class Sandbox:
                 await anyio.sleep_forever()
             finally:
                 self._hung.discard(scope)
+
+
+def _raw_path(scope: Scope) -> str:
+    """The path as sent, so an encoded "/" (%2F) inside a segment does not split it."""
+    raw = scope.get("raw_path")
+    return raw.decode("latin-1") if raw else quote(scope["path"])
 
 
 def _category(match: Match) -> str:

@@ -1,5 +1,6 @@
 """Serving the sandbox on a real TCP socket with uvicorn, for out-of-process clients and the CLI."""
 
+import contextlib
 import logging
 import socket
 from collections.abc import AsyncIterator, Callable
@@ -84,4 +85,6 @@ def run_sandbox_forever(sandbox: Sandbox, host: str, port: int, on_ready: Callab
                 logger.info("Zoom sandbox listening on %s", origin)
                 on_ready(origin)
 
-    anyio.run(serve)
+    # uvicorn shuts down gracefully on the signal, then re-raises it; that ending is the normal one.
+    with contextlib.suppress(KeyboardInterrupt):
+        anyio.run(serve)

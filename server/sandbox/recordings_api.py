@@ -41,11 +41,12 @@ def list_recordings(backend: Backend, call: Call) -> Reply:
 
 
 def _date_range(call: Call) -> tuple[date, date]:
-    """``from``/``to``; without them Zoom lists today's recordings (from = today, to = tomorrow)."""
-    start = parse_date(call.query["from"]) if "from" in call.query else call.now.date()
+    """``from``/``to``; by default from = today and to = tomorrow (the spec's example for a bare call)."""
+    today = call.now.date()
+    start = parse_date(call.query["from"]) if "from" in call.query else today
     if start is None:
         raise validation_failed([FieldError("from")])
-    end = parse_date(call.query["to"]) if "to" in call.query else start + timedelta(days=1)
+    end = parse_date(call.query["to"]) if "to" in call.query else today + timedelta(days=1)
     # "The maximum range can be a month."
     if end is None or end < start or end - start > MAX_RANGE:
         raise validation_failed([FieldError("to")])
@@ -55,14 +56,19 @@ def _date_range(call: Call) -> tuple[date, date]:
 def _instance(backend: Backend, meeting_id: str) -> PastInstance:
     """A numeric id means the meeting's latest recorded instance; anything else is an instance uuid.
 
-    The path arrives percent-decoded once; a uuid with "/" or "//" was double-encoded by the client,
-    so decoding once more yields it. Other uuids survive the extra decode unchanged (base64 has no "%").
+    ``meeting_id`` has been percent-decoded once. A "%" left in it means the client double-encoded the
+    uuid (base64 has no "%"), so it is decoded again. Zoom requires that double encoding for a uuid that
+    starts with "/" or contains "//"; sent singly encoded such a uuid does not reach the recording.
     """
     if meeting_id.isdigit():
         candidates = [i for i in backend.state.instances if i.meeting_id == int(meeting_id)]
-    else:
+    elif "%" in meeting_id:
         uuid = unquote(meeting_id)
         candidates = [i for i in backend.state.instances if i.uuid == uuid]
+    elif meeting_id.startswith("/") or "//" in meeting_id:
+        candidates = []
+    else:
+        candidates = [i for i in backend.state.instances if i.uuid == meeting_id]
     if not candidates:
         raise recording_not_found()
     return max(candidates, key=lambda i: i.start_time)

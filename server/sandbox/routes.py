@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from . import meetings_api, oauth, recordings_api, users_api
 from .backend import Backend
@@ -53,13 +54,14 @@ class Match:
     wrong_method: bool = False
 
 
-def resolve(method: str, path: str) -> Match:
+def resolve(method: str, raw_path: str) -> Match:
+    """Match the still-encoded path; parameters come back percent-decoded once, as Zoom reads them."""
     path_exists = False
     for route in ROUTES:
-        found = route.pattern.fullmatch(path)
+        found = route.pattern.fullmatch(raw_path)
         if found is None:
             continue
         if route.method == method:
-            return Match(route, found.groupdict())
+            return Match(route, {name: unquote(value) for name, value in found.groupdict().items()})
         path_exists = True
     return Match(None, {}, wrong_method=path_exists)

@@ -3,9 +3,9 @@ from typing import Any
 
 import httpx2
 import pytest
+from zoom_mcp.server.sandbox import Sandbox
 
 from tests.sandbox.conftest import START, FakeClock
-from zoom_mcp.server.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
 
@@ -25,14 +25,19 @@ async def test_create_defaults(api: httpx2.AsyncClient, sandbox: Sandbox) -> Non
     assert meeting["start_time"] == "2026-11-26T15:00:00Z"
     assert meeting["host_id"] == sandbox.state.owner_id
     assert meeting["host_email"] == "owner@sandbox.example.com"
-    assert meeting["status"] == "waiting" and meeting["pre_schedule"] is False
-    assert len(meeting["password"]) == 6 and meeting["password"].isalnum()
-    assert meeting["h323_password"].isdigit() and meeting["pstn_password"] == meeting["h323_password"]
+    assert meeting["status"] == "waiting"
+    assert meeting["pre_schedule"] is False
+    assert len(meeting["password"]) == 6
+    assert meeting["password"].isalnum()
+    assert meeting["h323_password"].isdigit()
+    assert meeting["pstn_password"] == meeting["h323_password"]
     pwd = meeting["encrypted_password"]
-    assert len(pwd) == 32 and pwd.endswith(".1")
+    assert len(pwd) == 32
+    assert pwd.endswith(".1")
     assert meeting["join_url"] == f"https://us05web.zoom.us/j/{meeting['id']}?pwd={pwd}"
     assert meeting["start_url"].startswith(f"https://us05web.zoom.us/s/{meeting['id']}?zak=")
-    assert len(meeting["uuid"]) == 24 and meeting["uuid"].endswith("==")
+    assert len(meeting["uuid"]) == 24
+    assert meeting["uuid"].endswith("==")
     assert meeting["settings"]["waiting_room"] is False
     assert meeting["id"] in sandbox.state.meetings
 
@@ -51,7 +56,8 @@ async def test_create_with_given_password_and_settings(api: httpx2.AsyncClient) 
     ).json()
     assert meeting["password"] == meeting["h323_password"] == "123456"
     assert meeting["settings"]["mute_upon_entry"] is True
-    assert "unknown" not in meeting["settings"] and "extra_field" not in meeting
+    assert "unknown" not in meeting["settings"]
+    assert "extra_field" not in meeting
 
 
 @pytest.mark.parametrize(
@@ -97,10 +103,15 @@ async def test_create_start_times(
             ["recurrence.end_date_time"],
         ),
         ({"type": 8, "recurrence": {"type": 5}}, ["recurrence.type"]),
-        ({"topic": "x" * 201, "duration": 5000, "settings": {"audio": "pigeon"}}, ["topic", "duration", "settings.audio"]),
+        (
+            {"topic": "x" * 201, "duration": 5000, "settings": {"audio": "pigeon"}},
+            ["topic", "duration", "settings.audio"],
+        ),
     ],
 )
-async def test_create_validation(api: httpx2.AsyncClient, sandbox: Sandbox, body: dict[str, Any], fields: list[str]) -> None:
+async def test_create_validation(
+    api: httpx2.AsyncClient, sandbox: Sandbox, body: dict[str, Any], fields: list[str]
+) -> None:
     before = len(sandbox.state.meetings)
     response = await create(api, **body)
     assert response.status_code == 400
@@ -122,7 +133,8 @@ async def test_create_with_malformed_json(api: httpx2.AsyncClient, raw: bytes) -
 async def test_create_for_unknown_or_inactive_user(api: httpx2.AsyncClient) -> None:
     assert (await api.post("users/ghost@x.example/meetings", json={})).json()["code"] == 1001
     inactive = await api.post("users/jonas.berg@sandbox.example.com/meetings", json={})
-    assert inactive.status_code == 400 and inactive.json()["code"] == 3161
+    assert inactive.status_code == 400
+    assert inactive.json()["code"] == 3161
 
 
 async def test_daily_create_update_limit(clock: FakeClock) -> None:
@@ -175,8 +187,24 @@ async def test_list_meetings_walks_every_page(api: httpx2.AsyncClient, sandbox: 
     meetings, total = await walk(api, "users/me/meetings", "meetings", page_size=3)
     assert total == len(owned) == len(meetings)
     assert {m["id"] for m in meetings} == {m.id for m in owned}
-    assert all(set(m) <= {"uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone", "agenda",
-                          "created_at", "join_url", "pmi"} for m in meetings)
+    assert all(
+        set(m)
+        <= {
+            "uuid",
+            "id",
+            "host_id",
+            "topic",
+            "type",
+            "start_time",
+            "duration",
+            "timezone",
+            "agenda",
+            "created_at",
+            "join_url",
+            "pmi",
+        }
+        for m in meetings
+    )
     assert all(len(m.get("agenda", "")) <= 250 for m in meetings)
     assert any(len(m.agenda) > 250 for m in owned)
 
@@ -214,10 +242,12 @@ async def test_get_patch_delete(api: httpx2.AsyncClient) -> None:
         f"meetings/{meeting['id']}",
         json={"topic": "After", "duration": 30, "settings": {"host_video": True}, "start_time": "2026-12-03T10:00:00Z"},
     )
-    assert patched.status_code == 204 and patched.content == b""
+    assert patched.status_code == 204
+    assert patched.content == b""
     after = (await api.get(f"meetings/{meeting['id']}")).json()
     assert (after["topic"], after["duration"], after["start_time"]) == ("After", 30, "2026-12-03T10:00:00Z")
-    assert after["settings"]["host_video"] is True and after["agenda"] == "a"
+    assert after["settings"]["host_video"] is True
+    assert after["agenda"] == "a"
     bad = await api.patch(f"meetings/{meeting['id']}", json={"duration": 0, "password": "a b"})
     assert [e["field"] for e in bad.json()["errors"]] == ["password", "duration"]
     assert (await api.delete(f"meetings/{meeting['id']}")).status_code == 204
@@ -260,7 +290,9 @@ async def test_recurring_meeting_occurrences(api: httpx2.AsyncClient) -> None:
     )
     assert response.status_code == 204
     one = (await api.get(f"meetings/{meeting['id']}", params={"occurrence_id": second_id})).json()
-    assert one["duration"] == 90 and one["topic"] == "Weekly" and one["start_time"] == starts[1]
+    assert one["duration"] == 90
+    assert one["topic"] == "Weekly"
+    assert one["start_time"] == starts[1]
 
     assert (await api.delete(f"meetings/{meeting['id']}", params={"occurrence_id": second_id})).status_code == 204
     after = (await api.get(f"meetings/{meeting['id']}")).json()
@@ -268,7 +300,9 @@ async def test_recurring_meeting_occurrences(api: httpx2.AsyncClient) -> None:
     bad = await api.delete(f"meetings/{meeting['id']}", params={"occurrence_id": "123"})
     assert bad.status_code == 400
     assert bad.json() == {"code": 300, "message": "Invalid parameter: occurrence_id."}
-    assert (await api.delete(f"meetings/{meeting['id']}", params={"cancel_meeting_reminder": "true"})).status_code == 204
+    assert (
+        await api.delete(f"meetings/{meeting['id']}", params={"cancel_meeting_reminder": "true"})
+    ).status_code == 204
     assert (await api.get(f"meetings/{meeting['id']}")).status_code == 404
 
 
@@ -289,7 +323,8 @@ async def test_recurrence_kinds(api: httpx2.AsyncClient, recurrence: dict[str, A
 
 async def test_type_3_has_no_start_or_occurrences(api: httpx2.AsyncClient) -> None:
     meeting = (await create(api, type=3)).json()
-    assert "start_time" not in meeting and "occurrences" not in meeting
+    assert "start_time" not in meeting
+    assert "occurrences" not in meeting
 
 
 async def test_seeded_recurring_meeting_hides_previous_occurrences(api: httpx2.AsyncClient, sandbox: Sandbox) -> None:

@@ -2,9 +2,9 @@ import base64
 
 import httpx2
 import pytest
+from zoom_mcp.server.sandbox import SANDBOX_CREDENTIALS, SANDBOX_ORIGIN, Sandbox
 
 from tests.sandbox.conftest import FakeClock, fetch_token
-from zoom_mcp.server.sandbox import SANDBOX_CREDENTIALS, SANDBOX_ORIGIN, Sandbox
 
 pytestmark = pytest.mark.anyio
 GOOD_AUTH = (SANDBOX_CREDENTIALS.client_id, SANDBOX_CREDENTIALS.client_secret)
@@ -18,7 +18,8 @@ async def test_token_from_query_string(client: httpx2.AsyncClient, sandbox: Sand
     assert set(body) == {"access_token", "token_type", "expires_in", "scope", "api_url"}
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 3599
-    assert isinstance(body["scope"], str) and " " in body["scope"]
+    assert isinstance(body["scope"], str)
+    assert " " in body["scope"]
     assert body["api_url"] == SANDBOX_ORIGIN
     assert sandbox.issued_tokens == [body["access_token"]]
 

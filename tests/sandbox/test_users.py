@@ -2,7 +2,6 @@ from urllib.parse import quote
 
 import httpx2
 import pytest
-
 from zoom_mcp.server.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
@@ -53,9 +52,11 @@ async def test_list_users_by_status(api: httpx2.AsyncClient, status: str | None,
 
 async def test_list_users_pages(api: httpx2.AsyncClient) -> None:
     first = (await api.get("users", params={"page_size": 2})).json()
-    assert len(first["users"]) == 2 and first["next_page_token"]
+    assert len(first["users"]) == 2
+    assert first["next_page_token"]
     second = (await api.get("users", params={"page_size": 2, "next_page_token": first["next_page_token"]})).json()
-    assert len(second["users"]) == 1 and second["next_page_token"] == ""
+    assert len(second["users"]) == 1
+    assert second["next_page_token"] == ""
     ids = [u["id"] for u in first["users"] + second["users"]]
     assert len(set(ids)) == 3
 

@@ -11,7 +11,6 @@ import jsonschema
 import pytest
 from mcp import Client
 from mcp_types import CallToolResult, TextContent
-
 from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
 
 
@@ -46,9 +45,7 @@ class ZoomDirect:
         self._token = token
 
     async def get(self, path: str, **params: Any) -> Any:
-        response = await self._http.get(
-            f"/v2{path}", params=params, headers={"Authorization": f"Bearer {self._token}"}
-        )
+        response = await self._http.get(f"/v2{path}", params=params, headers={"Authorization": f"Bearer {self._token}"})
         response.raise_for_status()
         return response.json()
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import anyio
 import pytest
-
-from tests.conftest import FakeClock, RecordedSleeps
-from tests.zoom_client.conftest import zoom_client
 from zoom_mcp.server.sandbox import Fault, Sandbox
 from zoom_mcp.server.zoom.errors import ZoomAuthenticationError, ZoomTokenError
 from zoom_mcp.server.zoom.retry import RetryPolicy
+
+from tests.conftest import FakeClock, RecordedSleeps
+from tests.zoom_client.conftest import zoom_client
 
 pytestmark = pytest.mark.anyio
 
@@ -76,9 +76,12 @@ async def test_single_token_mode_where_a_new_token_invalidates_the_old_one(
     sandbox: Sandbox, retry: RetryPolicy, clock: FakeClock
 ) -> None:
     sandbox.single_token_mode = True
-    async with zoom_client(sandbox, retry, clock=clock) as (first, _), zoom_client(sandbox, retry, clock=clock) as (
-        second,
-        _,
+    async with (
+        zoom_client(sandbox, retry, clock=clock) as (first, _),
+        zoom_client(sandbox, retry, clock=clock) as (
+            second,
+            _,
+        ),
     ):
         await first.get_user("me")
         await second.get_user("me")  # its token revokes first's
@@ -98,7 +101,9 @@ async def test_a_401_after_refresh_is_not_retried_again(sandbox: Sandbox, retry:
     assert sandbox.stats.token_requests == 2
 
 
-async def test_bad_credentials_fail_once_without_looping(sandbox: Sandbox, retry: RetryPolicy, clock: FakeClock) -> None:
+async def test_bad_credentials_fail_once_without_looping(
+    sandbox: Sandbox, retry: RetryPolicy, clock: FakeClock
+) -> None:
     async with zoom_client(sandbox, retry, clock=clock, client_secret="wrong-secret") as (client, _):
         with pytest.raises(ZoomTokenError) as raised:
             await client.get_user("me")
@@ -140,7 +145,7 @@ async def test_token_endpoint_outages_are_retried_with_backoff(
 
 
 async def test_a_static_token_is_used_as_is(sandbox: Sandbox, retry: RetryPolicy) -> None:
-    async with zoom_client(sandbox, retry) as (oauth_client, oauth):
+    async with zoom_client(sandbox, retry) as (_, oauth):
         token = await oauth.token()
     async with zoom_client(sandbox, retry, static_token=token) as (client, _):
         assert (await client.get_user("me")).id

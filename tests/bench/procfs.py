@@ -1,0 +1,63 @@
+"""What Linux's /proc says about a benchmarked server process: peak RSS and open sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+SAMPLE_INTERVAL_SECONDS = 0.002
+
+
+def peak_rss_mib(pid: int) -> float:
+    """VmHWM: the process's peak resident set size so far, in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            kib = int(line.split()[1])
+            return kib / 1024
+    raise RuntimeError(f"no VmHWM in /proc/{pid}/status")
+
+
+def open_sockets(pid: int) -> int:
+    """How many socket file descriptors the process holds (TCP connections, plus asyncio's self-pipe)."""
+    count = 0
+    fd_dir = f"/proc/{pid}/fd"
+    for fd in os.listdir(fd_dir):
+        try:
+            if os.readlink(f"{fd_dir}/{fd}").startswith("socket:"):
+                count += 1
+        except FileNotFoundError:
+            continue  # closed between listdir and readlink
+    return count
+
+
+class SocketSampler:
+    """Polls a process's socket count while a run is in progress and keeps the peak."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.baseline = open_sockets(pid)
+        self.peak = self.baseline
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._poll())
+
+    async def stop(self) -> int:
+        """Stop polling; returns the peak number of sockets opened beyond the baseline."""
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+        self._sample()
+        return self.peak - self.baseline
+
+    async def _poll(self) -> None:
+        while True:
+            self._sample()
+            await asyncio.sleep(SAMPLE_INTERVAL_SECONDS)
+
+    def _sample(self) -> None:
+        self.peak = max(self.peak, open_sockets(self.pid))
