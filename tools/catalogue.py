@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mcp_types import ToolAnnotations
-from zoom_mcp.tools import meetings, users
+from zoom_mcp.tools import meetings, recordings, users
 
 READ = ToolAnnotations(read_only_hint=True, open_world_hint=True)
 
@@ -47,4 +47,6 @@ TOOLS: tuple[ToolSpec, ...] = (
         ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=True),
     ),
     ToolSpec(users.list_users, "List Zoom users", READ),
+    ToolSpec(recordings.list_recordings, "List Zoom cloud recordings", READ),
+    ToolSpec(recordings.get_meeting_transcript, "Read a Zoom meeting transcript", READ),
 )

@@ -101,13 +101,14 @@ def _not_found_hint(code: int | None) -> str:
 
 
 def _rate_limit_hint(error: ZoomRateLimited) -> str:
-    limit = " ".join(part for part in (error.category, error.limit_type) if part) or "rate"
+    kind = "daily" if error.is_daily else "per-second"
+    label = f" ({error.category} requests)" if error.category else ""
     if error.resets_at is not None:
         when = error.resets_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-        return f"The {limit} limit is exhausted until {when}; do not retry before then."
+        return f"Zoom's {kind} rate limit{label} is used up until {when}; do not retry before then."
     if error.is_daily:
-        return f"The {limit} limit is exhausted for today (it resets at 00:00 UTC); do not retry before then."
-    return f"The {limit} limit was hit; wait a few seconds and try again."
+        return f"Zoom's daily rate limit{label} is used up until 00:00 UTC; do not retry before then."
+    return f"Zoom's per-second rate limit{label} was hit; wait a few seconds and try again."
 
 
 @contextmanager

@@ -264,3 +264,101 @@ class MeetingDeleted(View):
     topic: str | None = None
     start_time: str | None = Field(default=None, description="Start (UTC) of what was deleted.")
     summary: str
+
+
+class RecordingFileView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = None
+    file_type: str | None = Field(default=None, description="MP4, M4A, TRANSCRIPT, CHAT, CC, TIMELINE, ...")
+    file_extension: str | None = None
+    recording_type: str | None = Field(default=None, description="e.g. shared_screen_with_speaker_view, audio_only.")
+    file_size: float | None = Field(default=None, description="Bytes.")
+    recording_start: str | None = None
+    recording_end: str | None = None
+    status: str | None = None
+    play_url: str | None = Field(default=None, description="Watch in the browser (Zoom sign-in may be needed).")
+
+    @classmethod
+    def of(cls, file: models.RecordingFile) -> RecordingFileView:
+        # download_url is left out on purpose: it only works with the server's own access token.
+        return cls(
+            id=file.id,
+            file_type=file.file_type,
+            file_extension=file.file_extension,
+            recording_type=file.recording_type,
+            file_size=file.file_size,
+            recording_start=file.recording_start,
+            recording_end=file.recording_end,
+            status=file.status,
+            play_url=file.play_url,
+        )
+
+
+class RecordedMeetingView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: int | None = Field(default=None, description="Meeting id.")
+    uuid: str | None = Field(default=None, description="This instance's uuid; pass it to get_meeting_transcript.")
+    topic: str | None = None
+    start_time: str | None = Field(default=None, description="Start, UTC.")
+    start_time_local: str | None = Field(default=None, description="The same start in the meeting's timezone.")
+    timezone: str | None = None
+    duration: int | None = Field(default=None, description="Minutes.")
+    total_size: float | None = Field(default=None, description="Bytes, all files.")
+    has_transcript: bool = Field(description="True when a TRANSCRIPT file exists: get_meeting_transcript reads it.")
+    share_url: str | None = None
+    files: list[RecordingFileView]
+
+    @classmethod
+    def of(cls, meeting: models.RecordedMeeting) -> RecordedMeetingView:
+        return cls(
+            id=meeting.id,
+            uuid=meeting.uuid,
+            topic=meeting.topic,
+            start_time=meeting.start_time,
+            start_time_local=local_time(meeting.start_time, meeting.timezone),
+            timezone=meeting.timezone,
+            duration=meeting.duration,
+            total_size=meeting.total_size,
+            has_transcript=any(file.file_type == "TRANSCRIPT" for file in meeting.recording_files),
+            share_url=meeting.share_url,
+            files=[RecordingFileView.of(file) for file in meeting.recording_files],
+        )
+
+
+class RecordingPage(View):
+    from_date: str | None = Field(default=None, description="First day searched (yyyy-mm-dd).")
+    to_date: str | None = Field(default=None, description="Last day searched (yyyy-mm-dd).")
+    meetings: list[RecordedMeetingView]
+    total_records: int | None = None
+    page_size: int | None = None
+    next_page_token: str | None = Field(
+        default=None, description="Pass as next_page_token to get the next page; absent on the last page."
+    )
+
+
+class CueView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start: str = Field(description="hh:mm:ss from the start of the recording.")
+    end: str
+    speaker: str | None = None
+    text: str
+
+
+class TranscriptPage(View):
+    meeting_id: int | None = None
+    uuid: str | None = Field(default=None, description="The recorded instance this transcript belongs to.")
+    topic: str | None = None
+    start_time: str | None = Field(default=None, description="Meeting start, UTC.")
+    start_time_local: str | None = Field(default=None, description="The same start in the meeting's timezone.")
+    timezone: str | None = None
+    speakers: list[str] = Field(description="Everyone who speaks anywhere in the transcript.")
+    total_cues: int = Field(description="Cues in the whole transcript.")
+    offset: int = Field(description="Index of the first cue in this page.")
+    next_offset: int | None = Field(
+        default=None, description="Pass as offset to read on; absent when this page reaches the end."
+    )
+    text: str = Field(description="This page as readable lines: '[hh:mm:ss] Speaker: words'.")
+    cues: list[CueView]

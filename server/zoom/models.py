@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Response(BaseModel):
@@ -156,6 +156,7 @@ class RecordingFile(_Response):
     file_size: float | None = None
     recording_type: str | None = None
     status: str | None = None
+    play_url: str | None = None
     download_url: str | None = None
 
 
@@ -170,12 +171,13 @@ class RecordedMeeting(_Response):
     duration: int | None = None
     total_size: float | None = None
     recording_count: int | None = None
+    share_url: str | None = None
     recording_files: list[RecordingFile] = []
 
 
 class RecordingList(_Response):
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
-
+    from_: str | None = Field(default=None, alias="from")
+    to: str | None = None
     page_size: int | None = None
     total_records: int | None = None
     next_page_token: str | None = None

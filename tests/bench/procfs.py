@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from pathlib import Path
 
@@ -47,10 +48,8 @@ class SocketSampler:
         """Stop polling; returns the peak number of sockets opened beyond the baseline."""
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
         self._sample()
         return self.peak - self.baseline
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from mcp_types import LATEST_HANDSHAKE_VERSION
+from mcp_types.version import LATEST_HANDSHAKE_VERSION
 
 PROTOCOL_VERSION = LATEST_HANDSHAKE_VERSION
 CLIENT_INFO = {"name": "zoom-mcp-bench", "version": "0"}

@@ -1,0 +1,131 @@
+"""Cloud recordings and transcripts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import CallToolResult
+from pydantic import Field
+from zoom_mcp.server.zoom.transcript import parse_vtt
+from zoom_mcp.tools.context import tool_result, zoom_client
+from zoom_mcp.tools.errors import reported_to_the_model
+from zoom_mcp.tools.params import NextPageToken, PageSize, UserId
+from zoom_mcp.tools.views import CueView, RecordedMeetingView, RecordingPage, TranscriptPage, local_time
+
+# Zoom answers one month of recordings per request.
+MAX_RANGE_DAYS = 30
+DateText = Annotated[str | None, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+async def list_recordings(
+    ctx: Context[Any, Any],
+    user_id: UserId = "me",
+    from_date: Annotated[DateText, Field(description="First day, yyyy-mm-dd. Default: 30 days before to_date.")] = None,
+    to_date: Annotated[DateText, Field(description="Last day, yyyy-mm-dd. Default: today (UTC).")] = None,
+    page_size: PageSize = 30,
+    next_page_token: NextPageToken = None,
+) -> Annotated[CallToolResult, RecordingPage]:
+    """List a user's cloud recordings in a date range of up to 30 days, newest first, one page at a time.
+
+    Each recorded meeting has its id, uuid, topic, start (UTC and local), duration, files (type, size,
+    duration) and has_transcript. To read what was said, pass its uuid to get_meeting_transcript. For older
+    recordings, call again with an earlier from_date/to_date window.
+    """
+    first, last = _date_range(from_date, to_date)
+    with reported_to_the_model():
+        page = await zoom_client(ctx).list_recordings(
+            user_id,
+            from_date=first.isoformat(),
+            to_date=last.isoformat(),
+            page_size=page_size,
+            next_page_token=next_page_token,
+        )
+    return tool_result(
+        ctx,
+        RecordingPage(
+            from_date=page.from_ or first.isoformat(),
+            to_date=page.to or last.isoformat(),
+            meetings=[RecordedMeetingView.of(meeting) for meeting in page.meetings],
+            total_records=page.total_records,
+            page_size=page.page_size,
+            next_page_token=page.next_page_token or None,
+        ),
+    )
+
+
+async def get_meeting_transcript(
+    ctx: Context[Any, Any],
+    meeting_id_or_uuid: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=64,
+            pattern=r"^(\d{9,20}|[A-Za-z0-9+/=_-]{16,60})$",
+            description="A meeting id (digits: its latest recorded instance is used) or the uuid of one "
+            "instance (from list_recordings).",
+        ),
+    ],
+    offset: Annotated[int, Field(ge=0, description="First cue to return (next_offset of the previous page).")] = 0,
+    max_cues: Annotated[int, Field(ge=1, le=1000, description="Cues per page, 1 to 1,000.")] = 300,
+) -> Annotated[CallToolResult, TranscriptPage]:
+    """Read the transcript of a recorded meeting: who said what, with timestamps.
+
+    Returns readable text ('[hh:mm:ss] Speaker: words'), the same cues as structured data, the list of
+    speakers, and total_cues. Long transcripts come in pages: when next_offset is present, call again with
+    offset=next_offset to read on. Needs a cloud recording with audio transcription enabled.
+    """
+    with reported_to_the_model():
+        client = zoom_client(ctx)
+        recording = await client.get_meeting_recordings(meeting_id_or_uuid)
+        transcript_file = next(
+            (file for file in recording.recording_files if file.file_type == "TRANSCRIPT" and file.download_url),
+            None,
+        )
+        if transcript_file is None or transcript_file.download_url is None:
+            kinds = ", ".join(sorted({file.file_type or "?" for file in recording.recording_files})) or "none"
+            raise ToolError(
+                f"This recording of '{recording.topic}' has no transcript (files: {kinds}). Zoom makes one only "
+                "when 'Create audio transcript' is on in the account's cloud recording settings."
+            )
+        document = await client.download_text(transcript_file.download_url)
+    cues = parse_vtt(document)
+    if offset > len(cues):
+        raise ToolError(f"offset {offset} is past the end: the transcript has {len(cues)} cues.")
+    page = cues[offset : offset + max_cues]
+    end = offset + len(page)
+    return tool_result(
+        ctx,
+        TranscriptPage(
+            meeting_id=recording.id,
+            uuid=recording.uuid,
+            topic=recording.topic,
+            start_time=recording.start_time,
+            start_time_local=local_time(recording.start_time, recording.timezone),
+            timezone=recording.timezone,
+            speakers=sorted({cue.speaker for cue in cues if cue.speaker}),
+            total_cues=len(cues),
+            offset=offset,
+            next_offset=end if end < len(cues) else None,
+            text="\n".join(f"[{cue.start}] {cue.speaker + ': ' if cue.speaker else ''}{cue.text}" for cue in page),
+            cues=[CueView(start=cue.start, end=cue.end, speaker=cue.speaker, text=cue.text) for cue in page],
+        ),
+    )
+
+
+def _date_range(from_date: str | None, to_date: str | None) -> tuple[date, date]:
+    try:
+        last = date.fromisoformat(to_date) if to_date else datetime.now(UTC).date()
+        first = date.fromisoformat(from_date) if from_date else last - timedelta(days=MAX_RANGE_DAYS)
+    except ValueError as error:
+        raise ToolError(f"from_date/to_date must be real dates (yyyy-mm-dd): {error}.") from None
+    if first > last:
+        raise ToolError("from_date is after to_date.")
+    if (last - first).days > MAX_RANGE_DAYS:
+        raise ToolError(
+            f"Zoom lists at most {MAX_RANGE_DAYS} days of recordings per request; narrow from_date/to_date "
+            "and call again for earlier windows."
+        )
+    return first, last
