@@ -45,6 +45,7 @@ OVERHEAD_TARGET_MS = 2.0
 # The server's own pool size (zoom_mcp.server.zoom.client.new_http_client): the direct baseline uses it too.
 POOL_CONNECTIONS = 20
 SLOW_LOOPBACK_MS = 30.0
+DROPPED_ENV = frozenset({"PYTHONDONTWRITEBYTECODE"})
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,16 @@ class Bench:
     reference: list[str] = field(default_factory=list)
 
     def env(self) -> dict[str, str]:
-        """The parent's environment minus any ZOOM_* of the developer, plus the sandbox's S2S app."""
-        env = {name: value for name, value in os.environ.items() if not name.startswith("ZOOM_")}
+        """The parent's environment minus any ZOOM_* of the developer, plus the sandbox's S2S app.
+
+        Bytecode caching stays on, as for an installed package: with PYTHONDONTWRITEBYTECODE set, an
+        editable install whose sources changed recompiles them on every start.
+        """
+        env = {
+            name: value
+            for name, value in os.environ.items()
+            if name not in DROPPED_ENV and not name.startswith("ZOOM_")
+        }
         credentials = self.sandbox.credentials
         env.update(
             ZOOM_ACCOUNT_ID=credentials.account_id,
