@@ -163,3 +163,10 @@ def validate_response(operation_id: str, status: int, body: object) -> None:
 
 def validate_request_body(operation_id: str, body: object) -> None:
     jsonschema.validate(body, request_body_schema(operation_id), cls=jsonschema.Draft7Validator)
+
+
+def query_parameters(operation_id: str) -> set[str]:
+    """Names of the query parameters an operation documents."""
+    spec, operation = _operation(operation_id)
+    parameters = (_resolve(spec, parameter) for parameter in operation.get("parameters", []))
+    return {parameter["name"] for parameter in parameters if parameter.get("in") == "query"}

@@ -77,7 +77,8 @@ class UserProfile(View):
     last_login_time: str | None = None
 
     @classmethod
-    def of(cls, user: models.User) -> UserProfile:
+    def of(cls, user: models.UserSummary) -> UserProfile:
+        details = user if isinstance(user, models.User) else None
         return cls(
             id=user.id,
             email=user.email,
@@ -85,15 +86,15 @@ class UserProfile(View):
             last_name=user.last_name,
             display_name=user.display_name,
             type=USER_TYPE_NAMES.get(user.type, str(user.type)),
-            role_name=user.role_name,
+            role_name=details.role_name if details else None,
             status=user.status,
             timezone=user.timezone,
             pmi=user.pmi,
-            personal_meeting_url=user.personal_meeting_url,
-            account_id=user.account_id,
+            personal_meeting_url=details.personal_meeting_url if details else None,
+            account_id=details.account_id if details else None,
             dept=user.dept or None,
-            job_title=user.job_title or None,
-            language=user.language,
+            job_title=(details.job_title or None) if details else None,
+            language=details.language if details else None,
             created_at=user.user_created_at or user.created_at,
             last_login_time=user.last_login_time,
         )

@@ -19,33 +19,40 @@ class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class User(_Response):
+class UserSummary(_Response):
+    """A user as GET /users lists it."""
+
     id: str
     email: str | None = None
     first_name: str | None = None
     last_name: str | None = None
     display_name: str | None = None
     type: int
-    role_name: str | None = None
     status: str | None = None
     timezone: str | None = None
     pmi: int | None = None
-    personal_meeting_url: str | None = None
-    account_id: str | None = None
     dept: str | None = None
-    job_title: str | None = None
-    language: str | None = None
     created_at: str | None = None
     user_created_at: str | None = None
     last_login_time: str | None = None
     verified: int | None = None
 
 
+class User(UserSummary):
+    """A user as GET /users/{userId} returns it."""
+
+    role_name: str | None = None
+    personal_meeting_url: str | None = None
+    account_id: str | None = None
+    job_title: str | None = None
+    language: str | None = None
+
+
 class UserList(_Response):
     page_size: int | None = None
     total_records: int | None = None
     next_page_token: str | None = None
-    users: list[User] = []
+    users: list[UserSummary] = []
 
 
 class MeetingListItem(_Response):

@@ -1,0 +1,181 @@
+"""What the client sends and reads, checked against Zoom's own OpenAPI specs (skipped when they are absent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from mcp import Client
+from pydantic import BaseModel
+from zoom_mcp.server.sandbox import Sandbox
+from zoom_mcp.server.zoom import models
+
+from tests.spec_schemas import query_parameters, response_schema, validate_request_body
+from tests.tool_calls.conftest import call_ok
+
+pytestmark = pytest.mark.anyio
+
+# The path of each operation as the sandbox records it (decoded), to find what the client sent.
+OPERATIONS = [
+    ("GET", r"^/v2/users/[^/]+$", "user"),
+    ("GET", r"^/v2/users$", "users"),
+    ("GET", r"^/v2/users/[^/]+/meetings$", "meetings"),
+    ("POST", r"^/v2/users/[^/]+/meetings$", "meetingCreate"),
+    ("GET", r"^/v2/meetings/\d+$", "meeting"),
+    ("PATCH", r"^/v2/meetings/\d+$", "meetingUpdate"),
+    ("DELETE", r"^/v2/meetings/\d+$", "meetingDelete"),
+    ("GET", r"^/v2/users/[^/]+/recordings$", "recordingsList"),
+    ("GET", r"^/v2/meetings/.+/recordings$", "recordingGet"),
+]
+
+
+async def exercise_every_tool(client: Client) -> None:
+    """Drive every tool with as many optional fields as it takes."""
+    await call_ok(client, "get_user_info", {})
+    await call_ok(client, "list_users", {"status": "active", "page_size": 1})
+    await call_ok(client, "list_meetings", {"type": "upcoming", "page_size": 1})
+    full = await call_ok(
+        client,
+        "create_meeting",
+        {
+            "topic": "Contract",
+            "type": "scheduled",
+            "start_time": "2031-02-03T10:00:00",
+            "timezone": "Europe/Berlin",
+            "duration": 40,
+            "agenda": "All fields",
+            "password": "a1@_*-",
+            "host_video": True,
+            "participant_video": False,
+            "join_before_host": True,
+            "mute_upon_entry": True,
+            "waiting_room": False,
+            "auto_recording": "cloud",
+        },
+    )
+    series = await call_ok(
+        client,
+        "create_meeting",
+        {
+            "topic": "Contract series",
+            "start_time": "2031-02-03T10:00:00Z",
+            "recurrence": {"type": "monthly", "monthly_week": -1, "monthly_week_day": 6, "end_times": 3},
+        },
+    )
+    await call_ok(
+        client,
+        "create_meeting",
+        {
+            "topic": "Monthly by day",
+            "recurrence": {
+                "type": "monthly",
+                "monthly_day": 15,
+                "repeat_interval": 2,
+                "end_date_time": "2031-12-31T00:00:00Z",
+            },
+        },
+    )
+    await call_ok(client, "get_meeting", {"meeting_id": series["id"]})
+    await call_ok(
+        client,
+        "update_meeting",
+        {
+            "meeting_id": full["id"],
+            "topic": "Contract 2",
+            "agenda": "changed",
+            "waiting_room": True,
+            "recurrence": {"type": "weekly", "weekly_days": [1, 7], "repeat_interval": 2},
+        },
+    )
+    occurrence = series["occurrences"][0]["occurrence_id"]
+    await call_ok(client, "update_meeting", {"meeting_id": series["id"], "occurrence_id": occurrence, "duration": 15})
+    await call_ok(
+        client,
+        "delete_meeting",
+        {"meeting_id": series["id"], "occurrence_id": occurrence, "cancel_meeting_reminder": True},
+    )
+    await call_ok(client, "delete_meeting", {"meeting_id": full["id"]})
+    recordings = await call_ok(client, "list_recordings", {"page_size": 5})
+    await call_ok(client, "get_meeting_transcript", {"meeting_id_or_uuid": recordings["meetings"][0]["uuid"]})
+
+
+async def test_request_bodies_fit_the_spec(client: Client, sandbox: Sandbox) -> None:
+    await exercise_every_tool(client)
+    bodies = {"POST": "meetingCreate", "PATCH": "meetingUpdate"}
+    checked = 0
+    for request in sandbox.stats.requests:
+        if request.path.startswith("/v2/") and request.method in bodies:
+            validate_request_body(bodies[request.method], request.json)
+            checked += 1
+    assert checked >= 5
+
+
+async def test_query_parameters_are_documented(client: Client, sandbox: Sandbox) -> None:
+    import re
+
+    await exercise_every_tool(client)
+    seen: set[str] = set()
+    for request in sandbox.stats.requests:
+        operation = next(
+            (op for method, path, op in OPERATIONS if request.method == method and re.match(path, request.path)), None
+        )
+        if operation is None:
+            continue
+        seen.add(operation)
+        undocumented = set(request.query) - query_parameters(operation)
+        assert not undocumented, f"{operation} got undocumented query parameters {undocumented}"
+    assert seen == {operation for _, _, operation in OPERATIONS}
+
+
+def field_names(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
+    nested: dict[str, type[BaseModel] | None] = {}
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        inner = getattr(annotation, "__args__", (annotation,))
+        sub = next((arg for arg in inner if isinstance(arg, type) and issubclass(arg, BaseModel)), None)
+        if sub is None:
+            sub = next(
+                (
+                    a
+                    for arg in inner
+                    for a in getattr(arg, "__args__", ())
+                    if isinstance(a, type) and issubclass(a, BaseModel)
+                ),
+                None,
+            )
+        nested[field.alias or name] = sub
+    return nested
+
+
+def assert_fields_documented(model: type[BaseModel], schema: dict[str, Any], where: str) -> None:
+    properties = schema.get("properties", {})
+    for name, sub in field_names(model).items():
+        assert name in properties, f"{where}.{name} is not in Zoom's spec"
+        if sub is not None:
+            child = properties[name]
+            child = child.get("items", child)
+            assert_fields_documented(sub, child, f"{where}.{name}")
+
+
+@pytest.mark.parametrize(
+    ("model", "operation", "status"),
+    [
+        (models.User, "user", 200),
+        (models.UserList, "users", 200),
+        (models.MeetingList, "meetings", 200),
+        (models.Meeting, "meetingCreate", 201),
+        (models.Meeting, "meeting", 200),
+        (models.RecordingList, "recordingsList", 200),
+        (models.RecordedMeeting, "recordingGet", 200),
+    ],
+)
+def test_wire_models_read_only_documented_fields(model: type[BaseModel], operation: str, status: int) -> None:
+    schema = response_schema(operation, status, strict=False)
+    assert_fields_documented(model, schema, model.__name__)
+
+
+@pytest.mark.parametrize(("model", "operation"), [(models.MeetingRequest, "meetingCreate")])
+def test_request_models_write_only_documented_fields(model: type[BaseModel], operation: str) -> None:
+    from tests.spec_schemas import request_body_schema
+
+    assert_fields_documented(model, request_body_schema(operation, strict=False), model.__name__)
