@@ -60,3 +60,11 @@ class SocketSampler:
 
     def _sample(self) -> None:
         self.peak = max(self.peak, open_sockets(self.pid))
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used (clock-tick resolution, usually 10 ms)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) ": field 3 onwards
+    utime, stime = int(fields[11]), int(fields[12])
+    return (utime + stime) / os.sysconf("SC_CLK_TCK")

@@ -30,7 +30,7 @@ from typing import IO, Any
 
 import anyio
 import httpx2
-from procfs import SocketSampler, peak_rss_mib
+from procfs import SocketSampler, cpu_seconds, peak_rss_mib
 from stdio_rpc import StdioSession
 from zoom_mcp.server.sandbox import Sandbox
 from zoom_mcp.server.sandbox.http import serve_sandbox
@@ -57,7 +57,7 @@ class Plan:
     concurrency_levels: tuple[int, ...] = (100, 500)
 
 
-FULL = Plan(cold_start_runs=10, call_runs=3, calls_per_run=1000, concurrency_runs=3)
+FULL = Plan(cold_start_runs=20, call_runs=5, calls_per_run=1000, concurrency_runs=5)
 QUICK = Plan(cold_start_runs=3, call_runs=1, calls_per_run=200, concurrency_runs=1)
 
 
@@ -150,9 +150,17 @@ async def cold_start_ms(bench: Bench, argv: Sequence[str]) -> float:
         return (time.perf_counter() - started) * 1000
 
 
+async def listed_tools(bench: Bench, argv: Sequence[str]) -> list[str]:
+    async with bench.session(argv) as session:
+        return [tool["name"] for tool in (await session.handshake())["tools"]]
+
+
 async def measure_cold_start(bench: Bench, plan: Plan) -> dict[str, Any]:
-    await cold_start_ms(bench, bench.zoom_mcp)  # warm the page cache and bytecode caches: not counted
-    await cold_start_ms(bench, bench.reference)
+    # Not counted: warms the page cache and writes any stale bytecode cache.
+    tools = {
+        "zoom_mcp": await listed_tools(bench, bench.zoom_mcp),
+        "reference": await listed_tools(bench, bench.reference),
+    }
     ours: list[float] = []
     reference: list[float] = []
     for _ in range(plan.cold_start_runs):  # interleaved, so drift hits both alike
@@ -166,6 +174,7 @@ async def measure_cold_start(bench: Bench, plan: Plan) -> dict[str, Any]:
         "ratio": {**spread(paired), "median": ratio},
         "target_ratio": COLD_START_TARGET_RATIO,
         "met": ratio <= COLD_START_TARGET_RATIO,
+        "tools_listed": tools,
     }
 
 
@@ -178,6 +187,25 @@ class CallRun:
     first_call_ms: float
     rss_after_start_mib: float
     rss_after_calls_mib: float
+    server_cpu_ms_per_call: float
+    bench_cpu_ms_per_call: float
+
+
+@dataclass
+class DirectRun:
+    samples_ms: list[float]
+    bench_cpu_ms_per_call: float
+
+
+@contextmanager
+def cpu_per_call(calls: int, pid: int | None = None) -> Iterator[dict[str, float]]:
+    """CPU milliseconds per call spent inside the block by this process ("bench") and by `pid` ("server")."""
+    bench_before = time.process_time()
+    server_before = cpu_seconds(pid) if pid is not None else 0.0
+    spent: dict[str, float] = {}
+    yield spent
+    spent["bench"] = (time.process_time() - bench_before) * 1000 / calls
+    spent["server"] = (cpu_seconds(pid) - server_before) * 1000 / calls if pid is not None else 0.0
 
 
 async def sequential_calls(
@@ -188,8 +216,9 @@ async def sequential_calls(
         await session.handshake()
         rss_after_start = peak_rss_mib(session.pid)
         first_call_ms = await session.timed_call(tool, arguments)  # the token fetch and TCP connect
-        samples = [await session.timed_call(tool, arguments) for _ in range(calls - 1)]
-        return CallRun(samples, first_call_ms, rss_after_start, peak_rss_mib(session.pid))
+        with cpu_per_call(calls - 1, session.pid) as cpu:
+            samples = [await session.timed_call(tool, arguments) for _ in range(calls - 1)]
+        return CallRun(samples, first_call_ms, rss_after_start, peak_rss_mib(session.pid), cpu["server"], cpu["bench"])
 
 
 @asynccontextmanager
@@ -215,17 +244,19 @@ async def timed_get(http: httpx2.AsyncClient, path: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-async def direct_gets(bench: Bench, calls: int) -> list[float]:
+async def direct_gets(bench: Bench, calls: int) -> DirectRun:
     """GET /v2/users/me over one keep-alive connection, as get_user_info does."""
     async with direct_client(bench) as http:
         await timed_get(http, "/v2/users/me")  # connect: not counted, as the MCP side's first call
-        return [await timed_get(http, "/v2/users/me") for _ in range(calls - 1)]
+        with cpu_per_call(calls - 1) as cpu:
+            samples = [await timed_get(http, "/v2/users/me") for _ in range(calls - 1)]
+        return DirectRun(samples, cpu["bench"])
 
 
 async def measure_calls(bench: Bench, plan: Plan) -> tuple[dict[str, Any], dict[str, Any]]:
     ours: list[CallRun] = []
     reference: list[CallRun] = []
-    direct: list[list[float]] = []
+    direct: list[DirectRun] = []
     for _ in range(plan.call_runs):
         ours.append(
             await sequential_calls(bench, bench.zoom_mcp, "get_user_info", {"user_id": "me"}, plan.calls_per_run)
@@ -235,9 +266,9 @@ async def measure_calls(bench: Bench, plan: Plan) -> tuple[dict[str, Any], dict[
     return per_call_figures(ours, direct, reference), memory_figures(ours, reference, plan.calls_per_run)
 
 
-def per_call_figures(ours: list[CallRun], direct: list[list[float]], reference: list[CallRun]) -> dict[str, Any]:
+def per_call_figures(ours: list[CallRun], direct: list[DirectRun], reference: list[CallRun]) -> dict[str, Any]:
     mcp_runs = [latency(run.samples_ms) for run in ours]
-    http_runs = [latency(samples) for samples in direct]
+    http_runs = [latency(run.samples_ms) for run in direct]
     echo_runs = [latency(run.samples_ms) for run in reference]
     overhead = [mine["median"] - http["median"] for mine, http in zip(mcp_runs, http_runs, strict=True)]
     overhead_p95 = [mine["p95"] - http["p95"] for mine, http in zip(mcp_runs, http_runs, strict=True)]
@@ -250,6 +281,12 @@ def per_call_figures(ours: list[CallRun], direct: list[list[float]], reference: 
         "first_call_ms": spread([run.first_call_ms for run in ours]),
         "overhead_median_ms": spread(overhead),
         "overhead_p95_ms": spread(overhead_p95),
+        "cpu_ms_per_call": {
+            "zoom_mcp_process": spread([run.server_cpu_ms_per_call for run in ours]),
+            "reference_process": spread([run.server_cpu_ms_per_call for run in reference]),
+            "bench_process_during_mcp_calls": spread([run.bench_cpu_ms_per_call for run in ours]),
+            "bench_process_during_direct_gets": spread([run.bench_cpu_ms_per_call for run in direct]),
+        },
         "target_ms": OVERHEAD_TARGET_MS,
         "met": median_overhead < OVERHEAD_TARGET_MS,
     }
@@ -280,6 +317,8 @@ class ConcurrentRun:
     peak_open_connections: int
     distinct_connections: int
     max_in_flight: int
+    server_cpu_ms_per_call: float
+    bench_cpu_ms_per_call: float
     direct_wall_ms: float
     direct_calls_per_second: float
 
@@ -308,17 +347,19 @@ async def concurrent_run(bench: Bench, level: int) -> ConcurrentRun:
     async with bench.session(bench.zoom_mcp) as session:
         await session.handshake()
         sampler = SocketSampler(session.pid)
-        with sandbox_traffic(bench.sandbox) as seen:
+        with sandbox_traffic(bench.sandbox) as seen, cpu_per_call(level, session.pid) as cpu:
             sampler.start()
             calls = [lambda: session.call_tool("get_user_info", {"user_id": "me"})] * level
             elapsed = await wall_ms(calls)
             peak_open = await sampler.stop()
     async with direct_client(bench) as http:
-        direct_elapsed = await wall_ms([lambda: http.get("/v2/users/me")] * level)
+        direct_elapsed = await wall_ms([lambda: timed_get(http, "/v2/users/me")] * level)
     return ConcurrentRun(
         wall_ms=elapsed,
         calls_per_second=level / elapsed * 1000,
         peak_open_connections=peak_open,
+        server_cpu_ms_per_call=cpu["server"],
+        bench_cpu_ms_per_call=cpu["bench"],
         direct_wall_ms=direct_elapsed,
         direct_calls_per_second=level / direct_elapsed * 1000,
         **seen,
@@ -353,6 +394,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
         "kernel": platform.release(),
+        "load_average_at_end": [round(load, 2) for load in os.getloadavg()],
         "packages": packages,
     }
 
@@ -366,79 +408,102 @@ def verdict(met: bool) -> str:
     return "met" if met else "MISSED"
 
 
+Row = tuple[str, str, str, str]
+
+
 def table(results: Mapping[str, Any]) -> str:
-    cold, calls, memory = results["cold_start"], results["per_call"], results["memory"]
-    rows = [
-        (
-            "Cold start, spawn to first tools/list",
-            fmt(cold["zoom_mcp_ms"], " ms", 0),
-            f"reference server {fmt(cold['reference_ms'], ' ms', 0)}",
-            f"ratio {fmt(cold['ratio'], 'x', 2)}; target <= {cold['target_ratio']:.2f}x: {verdict(cold['met'])}",
-        ),
-        (
-            "get_user_info via MCP stdio, median",
-            fmt(calls["mcp_get_user_info_ms"]["median"], " ms", 2),
-            f"direct HTTP GET {fmt(calls['direct_http_get_ms']['median'], ' ms', 2)}",
-            f"overhead {fmt(calls['overhead_median_ms'], ' ms', 2)}; target < {calls['target_ms']:.0f} ms: "
-            f"{verdict(calls['met'])}",
-        ),
-        (
-            "get_user_info via MCP stdio, p95",
-            fmt(calls["mcp_get_user_info_ms"]["p95"], " ms", 2),
-            f"direct HTTP GET {fmt(calls['direct_http_get_ms']['p95'], ' ms', 2)}",
-            f"overhead {fmt(calls['overhead_p95_ms'], ' ms', 2)}",
-        ),
-        (
-            "Reference echo tool via MCP stdio, median",
-            fmt(calls["reference_echo_ms"]["median"], " ms", 2),
-            "no HTTP",
-            "the SDK's own stdio round trip",
-        ),
-        ("First get_user_info (token + connect)", fmt(calls["first_call_ms"], " ms", 1), "", ""),
-    ]
+    rows = cold_start_rows(results["cold_start"])
+    rows += per_call_rows(results["per_call"])
     rows += concurrency_rows(results["concurrency"])
-    rows += [
-        (
-            "Peak RSS after start",
-            fmt(memory["zoom_mcp_after_start_mib"], " MiB"),
-            f"reference {fmt(memory['reference_after_start_mib'], ' MiB')}",
-            "",
-        ),
-        (
-            f"Peak RSS after {memory['calls']} calls",
-            fmt(memory["zoom_mcp_after_calls_mib"], " MiB"),
-            f"reference {fmt(memory['reference_after_calls_mib'], ' MiB')}",
-            "",
-        ),
-    ]
-    lines = ["| Figure | zoom-mcp, median (min-max) | Baseline | Difference / target |", "|---|---|---|---|"]
+    rows += memory_rows(results["memory"])
+    lines = ["| Figure | zoom-mcp, median (min-max) | Baseline, median (min-max) | Difference / target |"]
+    lines.append("|---|---|---|---|")
     lines += [f"| {' | '.join(row)} |" for row in rows]
     return "\n".join(lines)
 
 
-def concurrency_rows(concurrency: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
-    rows = []
+def cold_start_rows(cold: Mapping[str, Any]) -> list[Row]:
+    return [
+        (
+            f"Cold start: spawn to first tools/list answer ({len(cold['tools_listed']['zoom_mcp'])} tools)",
+            fmt(cold["zoom_mcp_ms"], " ms", 0),
+            f"reference server (1 tool): {fmt(cold['reference_ms'], ' ms', 0)}",
+            f"ratio {fmt(cold['ratio'], 'x', 2)}; target <= {cold['target_ratio']:.2f}x: {verdict(cold['met'])}",
+        )
+    ]
+
+
+def per_call_rows(calls: Mapping[str, Any]) -> list[Row]:
+    mcp, direct, cpu = calls["mcp_get_user_info_ms"], calls["direct_http_get_ms"], calls["cpu_ms_per_call"]
+    return [
+        (
+            f"get_user_info over MCP stdio, median of {calls['calls_per_run'] - 1} sequential calls",
+            fmt(mcp["median"], " ms", 2),
+            f"direct HTTP GET /v2/users/me: {fmt(direct['median'], ' ms', 2)}",
+            f"overhead {fmt(calls['overhead_median_ms'], ' ms', 2)}; target < {calls['target_ms']:.0f} ms: "
+            f"{verdict(calls['met'])}",
+        ),
+        (
+            "get_user_info over MCP stdio, p95",
+            fmt(mcp["p95"], " ms", 2),
+            f"direct HTTP GET: {fmt(direct['p95'], ' ms', 2)}",
+            f"overhead {fmt(calls['overhead_p95_ms'], ' ms', 2)}",
+        ),
+        (
+            "Server CPU per sequential call",
+            fmt(cpu["zoom_mcp_process"], " ms", 2),
+            f"reference server, echo tool: {fmt(cpu['reference_process'], ' ms', 2)}",
+            f"echo round trip {fmt(calls['reference_echo_ms']['median'], ' ms', 2)} (the SDK's stdio floor)",
+        ),
+        ("First get_user_info call (token request + TCP connect)", fmt(calls["first_call_ms"], " ms", 1), "", ""),
+    ]
+
+
+def concurrency_rows(concurrency: Mapping[str, Any]) -> list[Row]:
+    rows: list[Row] = []
     for level, figure in concurrency.items():
-        tokens = figure["token_requests"]
         rows.append(
             (
-                f"{level} concurrent calls, one session: wall time",
+                f"{level} concurrent get_user_info calls on one session: wall time",
                 fmt(figure["wall_ms"], " ms", 0),
-                f"direct HTTP, {POOL_CONNECTIONS} connections {fmt(figure['direct_wall_ms'], ' ms', 0)}",
+                f"direct HTTP, {POOL_CONNECTIONS} connections: {fmt(figure['direct_wall_ms'], ' ms', 0)}",
                 f"{fmt(figure['calls_per_second'], ' calls/s', 0)} vs "
-                f"{fmt(figure['direct_calls_per_second'], '/s', 0)} direct",
+                f"{fmt(figure['direct_calls_per_second'], ' calls/s', 0)} direct; server CPU "
+                f"{fmt(figure['server_cpu_ms_per_call'], ' ms', 2)} per call",
             )
         )
         rows.append(
             (
-                f"{level} concurrent calls: token requests / peak open connections",
-                f"{tokens['max']:.0f} token request(s); {fmt(figure['peak_open_connections'], '', 0)} open",
-                f"{fmt(figure['distinct_connections'], '', 0)} distinct connections, "
-                f"max {fmt(figure['max_in_flight'], '', 0)} requests in flight at the sandbox",
+                f"{level} concurrent calls: token requests, peak open connections",
+                f"{figure['token_requests']['max']:.0f} token request(s); "
+                f"{fmt(figure['peak_open_connections'], '', 0)} connections open at peak",
+                f"{fmt(figure['distinct_connections'], '', 0)} distinct connections seen by the sandbox",
                 f"token requests must be 1: {verdict(figure['token_requests_ok'])}",
             )
         )
     return rows
+
+
+def memory_rows(memory: Mapping[str, Any]) -> list[Row]:
+    return [
+        (
+            "Peak RSS (VmHWM) after start (first tools/list answered)",
+            fmt(memory["zoom_mcp_after_start_mib"], " MiB"),
+            f"reference server: {fmt(memory['reference_after_start_mib'], ' MiB')}",
+            f"+{memory_gap(memory, 'after_start'):.1f} MiB",
+        ),
+        (
+            f"Peak RSS (VmHWM) after {memory['calls']} calls",
+            fmt(memory["zoom_mcp_after_calls_mib"], " MiB"),
+            f"reference server, echo tool: {fmt(memory['reference_after_calls_mib'], ' MiB')}",
+            f"+{memory_gap(memory, 'after_calls'):.1f} MiB",
+        ),
+    ]
+
+
+def memory_gap(memory: Mapping[str, Any], when: str) -> float:
+    gap: float = memory[f"zoom_mcp_{when}_mib"]["median"] - memory[f"reference_{when}_mib"]["median"]
+    return gap
 
 
 # -- main ------------------------------------------------------------------------------------------
@@ -486,12 +551,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=f"JSON results (default {DEFAULT_OUTPUT})")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
-    started = time.perf_counter()
+    started, load_at_start = time.perf_counter(), os.getloadavg()
     figures = anyio.run(run, plan, backend="asyncio")
     results = {
         "command": "python tests/bench/run.py" + (" --quick" if args.quick else ""),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
+        "machine": {**machine(), "load_average_at_start": [round(load, 2) for load in load_at_start]},
         "plan": asdict(plan),
         **figures,
         "duration_seconds": round(time.perf_counter() - started, 1),
