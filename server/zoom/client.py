@@ -88,16 +88,18 @@ class ZoomClient:
         response = await self._send("POST", f"/users/{path_segment(user_id)}/meetings", json=body.wire())
         return _parse(response, Meeting)
 
-    async def get_meeting(
-        self, meeting_id: int, *, occurrence_id: str | None = None, show_previous_occurrences: bool = False
-    ) -> Meeting:
-        params: dict[str, Any] = {"occurrence_id": occurrence_id}
-        if show_previous_occurrences:
-            params["show_previous_occurrences"] = "true"
-        return await self._get(f"/meetings/{meeting_id}", Meeting, params)
+    async def get_meeting(self, meeting_id: int, *, occurrence_id: str | None = None) -> Meeting:
+        return await self._get(f"/meetings/{meeting_id}", Meeting, {"occurrence_id": occurrence_id})
 
     async def update_meeting(self, meeting_id: int, body: MeetingRequest, *, occurrence_id: str | None) -> None:
-        await self._send("PATCH", f"/meetings/{meeting_id}", params={"occurrence_id": occurrence_id}, json=body.wire())
+        # A PATCH sets absolute values, so sending it twice leaves the meeting as sending it once.
+        await self._send(
+            "PATCH",
+            f"/meetings/{meeting_id}",
+            params={"occurrence_id": occurrence_id},
+            json=body.wire(),
+            idempotent=True,
+        )
 
     async def delete_meeting(
         self, meeting_id: int, *, occurrence_id: str | None, cancel_meeting_reminder: bool

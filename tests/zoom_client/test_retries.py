@@ -193,3 +193,15 @@ async def test_requests_identify_the_client_and_ask_for_json(sandbox: Sandbox, r
     assert api_request.headers["accept"] == "application/json"
     assert api_request.headers["user-agent"].startswith("zoom-mcp/")
     assert api_request.headers["authorization"].startswith("Bearer ")
+
+
+async def test_an_update_is_retried_after_a_5xx_because_it_is_idempotent(
+    sandbox: Sandbox, retry: RetryPolicy, sleeps: RecordedSleeps
+) -> None:
+    async with zoom_client(sandbox, retry) as (client, _):
+        meeting = await client.create_meeting("me", MeetingRequest(topic="to rename"))
+        sandbox.inject(Fault(method="PATCH", path=r"/v2/meetings/\d+", status=502, after_handling=True))
+        await client.update_meeting(meeting.id, MeetingRequest(topic="renamed"), occurrence_id=None)
+        assert (await client.get_meeting(meeting.id)).topic == "renamed"
+    assert sleeps.waits == [0.5]
+    assert [r.status for r in sandbox.stats.requests if r.method == "PATCH"] == [502, 204]
