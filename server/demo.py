@@ -8,6 +8,7 @@ runs the server on the built-in sandbox.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -40,27 +41,40 @@ def run_demo(*, json_output: bool, keep: bool) -> int:
 
 
 async def _drive(use_sandbox: bool, keep: bool) -> dict[str, Any]:
+    # The SDK passes only a safe subset of the environment to a server it spawns: hand on Zoom's.
+    zoom_variables = {name: value for name, value in os.environ.items() if name.startswith("ZOOM_")}
     server = StdioServerParameters(
-        command=sys.executable, args=["-m", "zoom_mcp.server", *(["--sandbox"] if use_sandbox else [])]
+        command=sys.executable,
+        args=["-m", "zoom_mcp.server", *(["--sandbox"] if use_sandbox else [])],
+        env=zoom_variables,
     )
-    start = (datetime.now(UTC) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
     async with Client(server) as client:
-        user = await _call(client, "get_user_info", {"user_id": "me"})
-        meetings = await _call(client, "list_meetings", {"user_id": "me", "type": "upcoming", "page_size": 10})
-        created = await _call(
-            client,
-            "create_meeting",
-            {
-                "user_id": "me",
-                "topic": DEMO_TOPIC,
-                "start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "duration": 30,
-                "agenda": "Created by `zoom-mcp demo` to show the create_meeting tool.",
-            },
-        )
-        deleted = None
-        if not use_sandbox and not keep:
-            deleted = await _call(client, "delete_meeting", {"meeting_id": created["id"]})
+        try:
+            return await _steps(client, use_sandbox=use_sandbox, keep=keep)
+        except DemoFailed as failure:
+            # Raised outside the client's task group, so the caller sees it unwrapped.
+            problem = failure
+    raise problem
+
+
+async def _steps(client: Client, *, use_sandbox: bool, keep: bool) -> dict[str, Any]:
+    start = (datetime.now(UTC) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    user = await _call(client, "get_user_info", {"user_id": "me"})
+    meetings = await _call(client, "list_meetings", {"user_id": "me", "type": "upcoming", "page_size": 10})
+    created = await _call(
+        client,
+        "create_meeting",
+        {
+            "user_id": "me",
+            "topic": DEMO_TOPIC,
+            "start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "duration": 30,
+            "agenda": "Created by `zoom-mcp demo` to show the create_meeting tool.",
+        },
+    )
+    deleted = None
+    if not use_sandbox and not keep:
+        deleted = await _call(client, "delete_meeting", {"meeting_id": created["id"]})
     return {
         "source": "sandbox" if use_sandbox else "zoom",
         "user": user,
