@@ -105,16 +105,15 @@ async def create_meeting(
     For a series, pass recurrence (daily, weekly or monthly). Zoom allows 100 create/update requests per user
     per day.
     """
-    meeting_type = _meeting_type(type, recurrence, start_time)
-    body = MeetingRequest(
+    body = _meeting_request(
         topic=topic,
-        type=MEETING_TYPE_CODES[meeting_type],
-        start_time=wire_start_time(start_time, timezone) if start_time else None,
+        type=MEETING_TYPE_CODES[_meeting_type(type, recurrence, start_time)],
+        start_time=start_time,
         duration=duration,
         timezone=timezone,
         agenda=agenda,
         password=password,
-        recurrence=recurrence.wire() if recurrence else None,
+        recurrence=recurrence,
         settings=_settings(
             host_video, participant_video, join_before_host, mute_upon_entry, waiting_room, auto_recording
         ),
@@ -239,6 +238,32 @@ def wire_start_time(start_time: str, timezone: str | None) -> str:
             "or pass timezone (e.g. 'America/New_York')."
         )
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _meeting_request(
+    *,
+    topic: str | None,
+    type: Literal[1, 2, 3, 8] | None,
+    start_time: str | None,
+    duration: int | None,
+    timezone: str | None,
+    agenda: str | None,
+    password: str | None,
+    recurrence: RecurrenceParam | None,
+    settings: MeetingSettingsRequest | None,
+) -> MeetingRequest:
+    """Zoom's request body: the start in Zoom's wire format, the recurrence with Zoom's codes."""
+    return MeetingRequest(
+        topic=topic,
+        type=type,
+        start_time=wire_start_time(start_time, timezone) if start_time else None,
+        duration=duration,
+        timezone=timezone,
+        agenda=agenda,
+        password=password,
+        recurrence=recurrence.wire() if recurrence else None,
+        settings=settings,
+    )
 
 
 def _meeting_type(requested: str | None, recurrence: RecurrenceParam | None, start_time: str | None) -> str:

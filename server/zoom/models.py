@@ -56,6 +56,8 @@ class UserList(_Response):
 
 
 class MeetingListItem(_Response):
+    """A meeting as GET /users/{userId}/meetings lists it."""
+
     id: int
     uuid: str | None = None
     host_id: str | None = None
@@ -107,20 +109,11 @@ class MeetingSettings(_Response):
     auto_recording: str | None = None
 
 
-class Meeting(_Response):
-    id: int
-    uuid: str | None = None
-    host_id: str | None = None
+class Meeting(MeetingListItem):
+    """A meeting as created (201) or fetched (200): the list fields and the details."""
+
     host_email: str | None = None
-    topic: str | None = None
-    type: int | None = None
     status: str | None = None
-    start_time: str | None = None
-    duration: int | None = None
-    timezone: str | None = None
-    agenda: str | None = None
-    created_at: str | None = None
-    join_url: str | None = None
     password: str | None = None
     settings: MeetingSettings | None = None
     recurrence: Recurrence | None = None
