@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
-from pydantic import Field
+from pydantic import AfterValidator, Field
 from zoom_mcp.server.zoom.transcript import parse_vtt
 from zoom_mcp.tools.context import tool_result, zoom_client
 from zoom_mcp.tools.errors import reported_to_the_model
 from zoom_mcp.tools.params import NextPageToken, PageSize, UserId
 from zoom_mcp.tools.views import CueView, RecordedMeetingView, RecordingPage, TranscriptPage, local_time
 
+# Meeting ids are digits; instance uuids are base64 (24 characters for 16 bytes).
+_MEETING_ID_OR_UUID = re.compile(r"^(\d{9,20}|[A-Za-z0-9+/=_-]{16,60})$")
 # Zoom answers one month of recordings per request.
 MAX_RANGE_DAYS = 30
 DateText = Annotated[str | None, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+def _meeting_id_or_uuid(value: int | str) -> str:
+    text = str(value)
+    if not _MEETING_ID_OR_UUID.match(text):
+        raise ValueError("must be a meeting id (9 to 20 digits) or a meeting instance uuid from list_recordings")
+    return text
 
 
 async def list_recordings(
@@ -59,14 +69,12 @@ async def list_recordings(
 async def get_meeting_transcript(
     ctx: Context[Any, Any],
     meeting_id_or_uuid: Annotated[
-        str,
+        int | str,
         Field(
-            min_length=1,
-            max_length=64,
-            pattern=r"^(\d{9,20}|[A-Za-z0-9+/=_-]{16,60})$",
-            description="A meeting id (digits: its latest recorded instance is used) or the uuid of one "
-            "instance (from list_recordings).",
+            description="A meeting id (a number: its latest recorded instance is used) or the uuid of one "
+            "instance (from list_recordings)."
         ),
+        AfterValidator(_meeting_id_or_uuid),
     ],
     offset: Annotated[int, Field(ge=0, description="First cue to return (next_offset of the previous page).")] = 0,
     max_cues: Annotated[int, Field(ge=1, le=1000, description="Cues per page, 1 to 1,000.")] = 300,
@@ -79,7 +87,7 @@ async def get_meeting_transcript(
     """
     with reported_to_the_model():
         client = zoom_client(ctx)
-        recording = await client.get_meeting_recordings(meeting_id_or_uuid)
+        recording = await client.get_meeting_recordings(str(meeting_id_or_uuid))
         transcript_file = next(
             (file for file in recording.recording_files if file.file_type == "TRANSCRIPT" and file.download_url),
             None,

@@ -52,7 +52,7 @@ class Sandbox:
         self._backend = Backend(
             state=build_account(ids, SANDBOX_CREDENTIALS.account_id, self._now()),
             ids=ids,
-            pager=Pager(ids),
+            pager=Pager(seed),
             limits=RateLimits(daily_create_update_limit),
             tokens=TokenStore(token_ttl_seconds),
             credentials=self.credentials,

@@ -36,7 +36,6 @@ from zoom_mcp.server.sandbox import Sandbox
 from zoom_mcp.server.sandbox.http import serve_sandbox
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
 REFERENCE_SERVER = HERE / "reference_server.py"
 DEFAULT_OUTPUT = HERE / "results.json"
 
@@ -45,6 +44,7 @@ OVERHEAD_TARGET_MS = 2.0
 # The server's own pool size (zoom_mcp.server.zoom.client.new_http_client): the direct baseline uses it too.
 POOL_CONNECTIONS = 20
 SLOW_LOOPBACK_MS = 30.0
+BUSY_LOAD_AVERAGE = 0.5
 DROPPED_ENV = frozenset({"PYTHONDONTWRITEBYTECODE"})
 
 
@@ -517,12 +517,17 @@ async def run(plan: Plan) -> dict[str, Any]:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="zoom-mcp-bench-")))
         stderr = stack.enter_context((workdir / "servers.log").open("wb"))
         bench = Bench(sandbox, origin, workdir, stderr, zoom_mcp, reference)
-        phase("cold start")
-        cold = await measure_cold_start(bench, plan)
-        phase("per-call latency and memory")
-        per_call, memory = await measure_calls(bench, plan)
-        phase("concurrency")
-        concurrency = await measure_concurrency(bench, plan)
+        try:
+            phase("cold start")
+            cold = await measure_cold_start(bench, plan)
+            phase("per-call latency and memory")
+            per_call, memory = await measure_calls(bench, plan)
+            phase("concurrency")
+            concurrency = await measure_concurrency(bench, plan)
+        except Exception:
+            stderr.flush()
+            print(f"the servers' stderr:\n{(workdir / 'servers.log').read_text()[-4000:]}", file=sys.stderr)
+            raise
     warn_if_slow_loopback(per_call)
     return {
         "cold_start": cold,
@@ -547,11 +552,15 @@ def warn_if_slow_loopback(per_call: Mapping[str, Any]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer runs and calls (a smoke run, ~30 s)")
+    parser.add_argument("--quick", action="store_true", help="fewer runs and calls (a smoke run, ~15 s)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=f"JSON results (default {DEFAULT_OUTPUT})")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     started, load_at_start = time.perf_counter(), os.getloadavg()
+    if load_at_start[0] > BUSY_LOAD_AVERAGE:
+        print(
+            f"warning: load average {load_at_start[0]:.2f}: other work on this machine will add noise", file=sys.stderr
+        )
     figures = anyio.run(run, plan, backend="asyncio")
     results = {
         "command": "python tests/bench/run.py" + (" --quick" if args.quick else ""),
