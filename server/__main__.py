@@ -77,6 +77,7 @@ def configure_logging(level: str) -> None:
 
 def _settings(args: argparse.Namespace) -> Settings:
     from pydantic import ValidationError
+
     from zoom_mcp.server.settings import Settings
 
     try:
@@ -136,6 +137,7 @@ def _token(args: argparse.Namespace) -> int:
     import json
 
     import anyio
+
     from zoom_mcp.server.settings import ServerToServerCredentials
     from zoom_mcp.server.zoom.auth import ServerToServerOAuth
     from zoom_mcp.server.zoom.client import new_http_client

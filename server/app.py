@@ -12,6 +12,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, InputRequiredResult
 from pydantic import ValidationError
+
 from zoom_mcp.server import __version__
 from zoom_mcp.server.settings import ServerToServerCredentials, Settings
 from zoom_mcp.server.zoom.auth import ServerToServerOAuth, StaticToken, TokenProvider

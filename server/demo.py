@@ -17,6 +17,7 @@ import anyio
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp_types import CallToolResult, TextContent
+
 from zoom_mcp.server.settings import Settings
 
 DEMO_TOPIC = "zoom-mcp demo meeting"

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from mcp import Client
 from pydantic import SecretStr
+
 from zoom_mcp.server.app import create_app
 from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
 from zoom_mcp.server.settings import Settings

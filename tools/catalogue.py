@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mcp_types import ToolAnnotations
+
 from zoom_mcp.tools import meetings, recordings, users
 
 READ = ToolAnnotations(read_only_hint=True, open_world_hint=True)

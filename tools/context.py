@@ -8,6 +8,7 @@ from typing import Any
 
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult, TextContent
+
 from zoom_mcp.server.zoom.client import ZoomClient
 from zoom_mcp.server.zoom.errors import ZoomConfigError
 from zoom_mcp.tools.views import View

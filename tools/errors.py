@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from mcp.server.mcpserver.exceptions import ToolError
+
 from zoom_mcp.server.zoom.errors import (
     ZoomAPIError,
     ZoomAuthenticationError,

@@ -10,6 +10,7 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import AfterValidator, Field
+
 from zoom_mcp.server.zoom.transcript import parse_vtt
 from zoom_mcp.tools.context import tool_result, zoom_client
 from zoom_mcp.tools.errors import reported_to_the_model

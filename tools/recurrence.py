@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
 from zoom_mcp.server.zoom import models
 
 _RECURRENCE_TYPES: dict[str, Literal[1, 2, 3]] = {"daily": 1, "weekly": 2, "monthly": 3}

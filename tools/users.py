@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
 from pydantic import Field
+
 from zoom_mcp.tools.context import tool_result, zoom_client
 from zoom_mcp.tools.errors import reported_to_the_model
 from zoom_mcp.tools.params import NextPageToken, PageSize, UserId

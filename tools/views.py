@@ -11,6 +11,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field
+
 from zoom_mcp.server.zoom import models
 
 MeetingTypeName = Literal[

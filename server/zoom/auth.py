@@ -15,6 +15,7 @@ from typing import Protocol
 import anyio
 import httpx2
 from pydantic import SecretStr
+
 from zoom_mcp.server.zoom.errors import ZoomInvalidResponse, ZoomTokenError, api_error_from_response
 from zoom_mcp.server.zoom.retry import RetryPolicy, parse_retry_after, send_with_retries
 

@@ -7,6 +7,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx2
 from pydantic import BaseModel, ValidationError
+
 from zoom_mcp.server import __version__
 from zoom_mcp.server.zoom.auth import BearerAuth, TokenProvider
 from zoom_mcp.server.zoom.errors import ZoomInvalidResponse, api_error_from_response

@@ -10,6 +10,7 @@ from email.utils import parsedate_to_datetime
 
 import anyio
 import httpx2
+
 from zoom_mcp.server.zoom.errors import ZoomTimeout, ZoomTransportError
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})

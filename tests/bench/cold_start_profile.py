@@ -28,6 +28,7 @@ from typing import Any
 import anyio
 from run import REFERENCE_SERVER, Bench, cold_start_ms, server_commands
 from stdio_rpc import CLIENT_INFO, PROTOCOL_VERSION
+
 from zoom_mcp.server.sandbox import Sandbox
 from zoom_mcp.server.sandbox.http import serve_sandbox
 

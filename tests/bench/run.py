@@ -32,6 +32,7 @@ import anyio
 import httpx2
 from procfs import SocketSampler, cpu_seconds, peak_rss_mib
 from stdio_rpc import StdioSession
+
 from zoom_mcp.server.sandbox import Sandbox
 from zoom_mcp.server.sandbox.http import serve_sandbox
 
@@ -554,7 +555,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs and calls (a smoke run, ~15 s)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=f"JSON results (default {DEFAULT_OUTPUT})")
+    parser.add_argument("--render", type=Path, metavar="JSON", help="print the table of an earlier run's JSON and exit")
     args = parser.parse_args(argv)
+    if args.render:
+        print(table(json.loads(args.render.read_text())))
+        return 0
     plan = QUICK if args.quick else FULL
     started, load_at_start = time.perf_counter(), os.getloadavg()
     if load_at_start[0] > BUSY_LOAD_AVERAGE:

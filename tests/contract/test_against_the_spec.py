@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from mcp import Client
 from pydantic import BaseModel
-from zoom_mcp.server.sandbox import Sandbox
-from zoom_mcp.server.zoom import models
 
 from tests.spec_schemas import query_parameters, response_schema, validate_request_body
 from tests.tool_calls.conftest import call_ok
+from zoom_mcp.server.sandbox import Sandbox
+from zoom_mcp.server.zoom import models
 
 pytestmark = pytest.mark.anyio
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx2
 import pytest
+
 from zoom_mcp.server.sandbox import SANDBOX_CREDENTIALS, SANDBOX_ORIGIN, Sandbox
 
 START = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)

@@ -3,9 +3,9 @@ import json
 import anyio
 import httpx2
 import pytest
-from zoom_mcp.server.sandbox import SANDBOX_CREDENTIALS, Fault, Sandbox
 
 from tests.sandbox.conftest import fetch_token
+from zoom_mcp.server.sandbox import SANDBOX_CREDENTIALS, Fault, Sandbox
 
 pytestmark = pytest.mark.anyio
 MEETINGS = r"/v2/users/[^/]+/meetings"

@@ -3,9 +3,9 @@ from typing import Any
 
 import httpx2
 import pytest
-from zoom_mcp.server.sandbox import Sandbox
 
 from tests.sandbox.conftest import START, FakeClock
+from zoom_mcp.server.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
 

@@ -2,9 +2,9 @@ import base64
 
 import httpx2
 import pytest
-from zoom_mcp.server.sandbox import SANDBOX_CREDENTIALS, SANDBOX_ORIGIN, Sandbox
 
 from tests.sandbox.conftest import FakeClock, fetch_token
+from zoom_mcp.server.sandbox import SANDBOX_CREDENTIALS, SANDBOX_ORIGIN, Sandbox
 
 pytestmark = pytest.mark.anyio
 GOOD_AUTH = (SANDBOX_CREDENTIALS.client_id, SANDBOX_CREDENTIALS.client_secret)

@@ -4,6 +4,7 @@ from urllib.parse import quote
 
 import httpx2
 import pytest
+
 from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
 from zoom_mcp.server.sandbox.model import PastInstance
 

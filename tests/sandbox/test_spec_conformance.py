@@ -5,9 +5,9 @@ from urllib.parse import quote
 import httpx2
 import jsonschema
 import pytest
-from zoom_mcp.server.sandbox import Sandbox
 
 from tests.spec_schemas import request_body_schema, validate_request_body, validate_response
+from zoom_mcp.server.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
 

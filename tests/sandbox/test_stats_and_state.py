@@ -1,10 +1,10 @@
 import anyio
 import httpx2
 import pytest
-from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Fault, Sandbox
-from zoom_mcp.server.sandbox.http import serve_sandbox
 
 from tests.sandbox.conftest import FakeClock, fetch_token
+from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Fault, Sandbox
+from zoom_mcp.server.sandbox.http import serve_sandbox
 
 pytestmark = pytest.mark.anyio
 

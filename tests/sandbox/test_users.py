@@ -2,6 +2,7 @@ from urllib.parse import quote
 
 import httpx2
 import pytest
+
 from zoom_mcp.server.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from mcp import Client
+
 from zoom_mcp.server.app import create_app
 from zoom_mcp.server.settings import Settings
 

@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 from mcp import Client
 from mcp_types import CallToolResult, TextContent
+
 from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
 
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from mcp import Client
-from zoom_mcp.server.sandbox import Sandbox
 
 from tests.tool_calls.conftest import call_error
+from zoom_mcp.server.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
 TOPIC = {"topic": "ok"}

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 from mcp import Client
-from zoom_mcp.server.app import create_app
-from zoom_mcp.server.sandbox import Sandbox
-from zoom_mcp.server.zoom.retry import RetryPolicy
 
 from tests.conftest import RecordedSleeps, sandbox_settings
 from tests.tool_calls.conftest import ZoomDirect, call_error, call_ok
+from zoom_mcp.server.app import create_app
+from zoom_mcp.server.sandbox import Sandbox
+from zoom_mcp.server.zoom.retry import RetryPolicy
 
 pytestmark = pytest.mark.anyio
 WEEKLY = {"type": "weekly", "weekly_days": [2, 4], "end_times": 6}

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from mcp import Client
-from zoom_mcp.server.sandbox import Sandbox
 
 from tests.tool_calls.conftest import ZoomDirect, call_error, call_ok, text_of
+from zoom_mcp.server.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
 
@@ -132,10 +132,9 @@ async def test_create_meeting_for_another_user(client: Client, zoom: ZoomDirect)
 
 
 async def test_daily_create_limit_is_reported_with_its_reset_time() -> None:
+    from tests.conftest import RecordedSleeps, sandbox_settings
     from zoom_mcp.server.app import create_app
     from zoom_mcp.server.zoom.retry import RetryPolicy
-
-    from tests.conftest import RecordedSleeps, sandbox_settings
 
     limited = Sandbox(seed=1, daily_create_update_limit=1)
     sleeps = RecordedSleeps()

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from mcp import Client
-from zoom_mcp.server.sandbox import Sandbox
 
 from tests.tool_calls.conftest import ZoomDirect, call_error, call_ok
+from zoom_mcp.server.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
 

@@ -7,14 +7,14 @@ import time
 import anyio
 import pytest
 from mcp import Client
+
+from tests.conftest import sandbox_settings
+from tests.tool_calls.conftest import call_error, call_ok
 from zoom_mcp.server.app import create_app
 from zoom_mcp.server.sandbox import Fault, Sandbox
 from zoom_mcp.server.sandbox.http import serve_sandbox
 from zoom_mcp.server.settings import Settings
 from zoom_mcp.server.zoom.retry import RetryPolicy
-
-from tests.conftest import sandbox_settings
-from tests.tool_calls.conftest import call_error, call_ok
 
 pytestmark = pytest.mark.anyio
 MEETINGS = r"/v2/users/[^/]+/meetings"

@@ -10,12 +10,12 @@ import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from pydantic import SecretStr
+
+from tests.tool_calls.conftest import text_of
 from zoom_mcp.server.sandbox import Fault, Sandbox
 from zoom_mcp.server.sandbox.http import serve_sandbox
 from zoom_mcp.server.settings import Settings
 from zoom_mcp.server.zoom.errors import ZoomTokenError
-
-from tests.tool_calls.conftest import text_of
 
 pytestmark = [pytest.mark.anyio, pytest.mark.stdio]
 ZOOM_MCP = str(Path(sys.executable).parent / "zoom-mcp")

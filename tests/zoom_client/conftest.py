@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 import httpx2
 from pydantic import SecretStr
+
 from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
 from zoom_mcp.server.zoom.auth import ServerToServerOAuth, StaticToken, TokenProvider
 from zoom_mcp.server.zoom.client import ZoomClient, new_http_client

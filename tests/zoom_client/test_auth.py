@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import anyio
 import pytest
-from zoom_mcp.server.sandbox import Fault, Sandbox
-from zoom_mcp.server.zoom.errors import ZoomAuthenticationError, ZoomTokenError
-from zoom_mcp.server.zoom.retry import RetryPolicy
 
 from tests.conftest import FakeClock, RecordedSleeps
 from tests.zoom_client.conftest import zoom_client
+from zoom_mcp.server.sandbox import Fault, Sandbox
+from zoom_mcp.server.zoom.errors import ZoomAuthenticationError, ZoomTokenError
+from zoom_mcp.server.zoom.retry import RetryPolicy
 
 pytestmark = pytest.mark.anyio
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from zoom_mcp.server.zoom.client import meeting_uuid_segment, path_segment
 from zoom_mcp.server.zoom.retry import RetryPolicy, parse_retry_after
 

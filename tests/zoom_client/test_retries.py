@@ -6,6 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import httpx2
 import pytest
+
+from tests.conftest import RecordedSleeps
+from tests.zoom_client.conftest import zoom_client
 from zoom_mcp.server.sandbox import Fault, Sandbox
 from zoom_mcp.server.zoom.errors import (
     ZoomBadRequest,
@@ -18,9 +21,6 @@ from zoom_mcp.server.zoom.errors import (
 )
 from zoom_mcp.server.zoom.models import MeetingRequest
 from zoom_mcp.server.zoom.retry import RetryPolicy
-
-from tests.conftest import RecordedSleeps
-from tests.zoom_client.conftest import zoom_client
 
 pytestmark = pytest.mark.anyio
 MEETINGS = r"/v2/users/[^/]+/meetings"

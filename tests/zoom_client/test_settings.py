@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pydantic import SecretStr
+
 from zoom_mcp.server.settings import ServerToServerCredentials, Settings, StaticTokenCredentials
 
 

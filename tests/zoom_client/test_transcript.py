@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from zoom_mcp.server.zoom.transcript import Cue, parse_vtt
 
 
