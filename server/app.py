@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import httpx2
@@ -17,6 +17,7 @@ from zoom_mcp.server import __version__
 from zoom_mcp.server.settings import ServerToServerCredentials, Settings
 from zoom_mcp.server.zoom.auth import ServerToServerOAuth, StaticToken, TokenProvider
 from zoom_mcp.server.zoom.client import ZoomClient, new_http_client
+from zoom_mcp.server.zoom.errors import ZoomConfigError
 from zoom_mcp.server.zoom.retry import RetryPolicy
 from zoom_mcp.tools.catalogue import TOOLS
 from zoom_mcp.tools.context import ZoomAccess
@@ -67,20 +68,25 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: MCPServer[ZoomAccess]) -> AsyncIterator[ZoomAccess]:
-        async with new_http_client(transport=transport, timeout_seconds=settings.timeout_seconds) as http:
-            tokens = _token_provider(settings, http, retry_policy)
-            client = (
-                ZoomClient(
+        async with AsyncExitStack() as cleanup:
+
+            def connect() -> ZoomClient:
+                http = new_http_client(transport=transport, timeout_seconds=settings.timeout_seconds)
+                cleanup.push_async_callback(http.aclose)
+                tokens = _token_provider(settings, http, retry_policy)
+                return ZoomClient(
                     http,
                     api_base_url=settings.api_base_url,
                     tokens=tokens,
                     retry=retry_policy,
                     timeout_seconds=settings.timeout_seconds,
                 )
-                if tokens is not None
-                else None
+
+            yield ZoomAccess(
+                connect if settings.credentials() is not None else None,
+                missing_credentials=settings.missing_credentials_message(),
+                sandbox=sandbox,
             )
-            yield ZoomAccess(client=client, missing_credentials=settings.missing_credentials_message(), sandbox=sandbox)
 
     server = ZoomMCPServer(
         name="zoom-mcp",
@@ -103,10 +109,10 @@ def create_app(
     return server
 
 
-def _token_provider(settings: Settings, http: httpx2.AsyncClient, retry: RetryPolicy) -> TokenProvider | None:
+def _token_provider(settings: Settings, http: httpx2.AsyncClient, retry: RetryPolicy) -> TokenProvider:
     credentials = settings.credentials()
     if credentials is None:
-        return None
+        raise ZoomConfigError(settings.missing_credentials_message())
     if isinstance(credentials, ServerToServerCredentials):
         return ServerToServerOAuth(
             http,

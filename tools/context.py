@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from mcp.server.mcpserver import Context
@@ -14,13 +14,28 @@ from zoom_mcp.server.zoom.errors import ZoomConfigError
 from zoom_mcp.tools.views import View
 
 
-@dataclass(frozen=True)
 class ZoomAccess:
-    """Held by the server's lifespan: one client per process, or the reason there is none."""
+    """Held by the server's lifespan: one Zoom client per process, made on first use, or why there is none.
 
-    client: ZoomClient | None
-    missing_credentials: str
-    sandbox: bool = False
+    Made lazily because every assistant session spawns the server and many never call a tool: the HTTP
+    stack and its TLS context would only slow the first `tools/list` down.
+    """
+
+    def __init__(
+        self, connect: Callable[[], ZoomClient] | None, *, missing_credentials: str, sandbox: bool = False
+    ) -> None:
+        self._connect = connect
+        self._client: ZoomClient | None = None
+        self.missing_credentials = missing_credentials
+        self.sandbox = sandbox
+
+    def client(self) -> ZoomClient:
+        """The Zoom client, or a ZoomConfigError that tells the user which variables to set."""
+        if self._client is None:
+            if self._connect is None:
+                raise ZoomConfigError(self.missing_credentials)
+            self._client = self._connect()
+        return self._client
 
 
 def zoom_access(ctx: Context[Any, Any]) -> ZoomAccess:
@@ -31,11 +46,7 @@ def zoom_access(ctx: Context[Any, Any]) -> ZoomAccess:
 
 
 def zoom_client(ctx: Context[Any, Any]) -> ZoomClient:
-    """The Zoom client, or a ZoomConfigError that tells the user which variables to set."""
-    access = zoom_access(ctx)
-    if access.client is None:
-        raise ZoomConfigError(access.missing_credentials)
-    return access.client
+    return zoom_access(ctx).client()
 
 
 def tool_result(ctx: Context[Any, Any], view: View) -> CallToolResult:
