@@ -100,24 +100,11 @@ class ZoomServerError(ZoomAPIError):
 
 
 class ZoomRateLimited(ZoomAPIError):
-    """429: a per-second or daily limit was hit."""
+    """429: a per-second or daily limit was hit. Zoom's rate-limit headers say which, and until when."""
 
-    def __init__(
-        self,
-        *,
-        status: int,
-        code: int | None,
-        message: str,
-        tracking_id: str | None = None,
-        field_errors: tuple[FieldError, ...] = (),
-        limit_type: str | None = None,
-        category: str | None = None,
-        resets_at: datetime | None = None,
-    ) -> None:
-        super().__init__(status=status, code=code, message=message, tracking_id=tracking_id, field_errors=field_errors)
-        self.limit_type = limit_type
-        self.category = category
-        self.resets_at = resets_at
+    limit_type: str | None = None
+    category: str | None = None
+    resets_at: datetime | None = None
 
     @property
     def is_daily(self) -> bool:
@@ -157,16 +144,10 @@ def api_error_from_response(response: httpx2.Response, *, resets_at: datetime | 
             )
     tracking_id = response.headers.get("x-zm-trackingid")
     status = response.status_code
-    if status == 429:
-        return ZoomRateLimited(
-            status=status,
-            code=code,
-            message=message,
-            tracking_id=tracking_id,
-            field_errors=field_errors,
-            limit_type=response.headers.get("x-ratelimit-type"),
-            category=response.headers.get("x-ratelimit-category"),
-            resets_at=resets_at,
-        )
     error_type = ZoomServerError if status >= 500 else _ERROR_BY_STATUS.get(status, ZoomAPIError)
-    return error_type(status=status, code=code, message=message, tracking_id=tracking_id, field_errors=field_errors)
+    error = error_type(status=status, code=code, message=message, tracking_id=tracking_id, field_errors=field_errors)
+    if isinstance(error, ZoomRateLimited):
+        error.limit_type = response.headers.get("x-ratelimit-type")
+        error.category = response.headers.get("x-ratelimit-category")
+        error.resets_at = resets_at
+    return error
