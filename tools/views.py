@@ -54,6 +54,15 @@ def local_time(utc_time: str | None, timezone: str | None) -> str | None:
         return None
 
 
+def _seconds_between(start: str | None, end: str | None) -> int | None:
+    if not start or not end:
+        return None
+    try:
+        return int((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds())
+    except ValueError:
+        return None
+
+
 def meeting_type_name(value: int | None) -> MeetingTypeName | None:
     return MEETING_TYPE_NAMES.get(value) if value is not None else None
 
@@ -278,6 +287,7 @@ class RecordingFileView(BaseModel):
     file_size: float | None = Field(default=None, description="Bytes.")
     recording_start: str | None = None
     recording_end: str | None = None
+    duration_seconds: int | None = Field(default=None, description="Length of this file's recording.")
     status: str | None = None
     play_url: str | None = Field(default=None, description="Watch in the browser (Zoom sign-in may be needed).")
 
@@ -292,6 +302,7 @@ class RecordingFileView(BaseModel):
             file_size=file.file_size,
             recording_start=file.recording_start,
             recording_end=file.recording_end,
+            duration_seconds=_seconds_between(file.recording_start, file.recording_end),
             status=file.status,
             play_url=file.play_url,
         )

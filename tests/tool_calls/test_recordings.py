@@ -28,6 +28,9 @@ async def test_list_recordings_shows_files_but_never_download_tokens(client: Cli
         assert meeting["files"]
         assert meeting["start_time_local"]
         assert {file["file_type"] for file in meeting["files"]} >= {"MP4"}
+        for file in meeting["files"]:
+            start, end = (datetime.fromisoformat(file[key]) for key in ("recording_start", "recording_end"))
+            assert file["duration_seconds"] == (end - start).total_seconds() > 0
     text = str(result.content)
     assert "download_access_token" not in text
     assert "download_url" not in text
