@@ -158,16 +158,18 @@ async def update_meeting(
     re-configure a meeting. With occurrence_id only that occurrence changes, and only agenda, start_time,
     duration and the settings flags may be given. Counts against Zoom's 100 create/update requests per day.
     """
-    settings = _settings(host_video, participant_video, join_before_host, mute_upon_entry, waiting_room, auto_recording)
-    body = MeetingRequest(
+    body = _meeting_request(
         topic=topic,
-        start_time=wire_start_time(start_time, timezone) if start_time else None,
+        type=None,
+        start_time=start_time,
         duration=duration,
         timezone=timezone,
         agenda=agenda,
         password=password,
-        recurrence=recurrence.wire() if recurrence else None,
-        settings=settings,
+        recurrence=recurrence,
+        settings=_settings(
+            host_video, participant_video, join_before_host, mute_upon_entry, waiting_room, auto_recording
+        ),
     )
     changes = body.wire()
     if not changes:
