@@ -79,7 +79,7 @@ def _explain_api(error: ZoomAPIError, *, writes: bool) -> str:
     if isinstance(error, ZoomNotFound):
         return f"{said} {_not_found_hint(error.code)}"
     if error.field_errors:
-        fields = "; ".join(f"{item.field}: {item.message}" for item in error.field_errors)
+        fields = "; ".join(f"{item.field} ({item.message.rstrip('.')})" for item in error.field_errors)
         return f"{said} Invalid fields: {fields}. Correct them and call again."
     if isinstance(error, ZoomServerError):
         if writes:

@@ -160,3 +160,17 @@ async def test_updates_count_against_the_daily_limit_and_say_when_it_resets() ->
     assert "daily rate limit (Light requests) is used up until" in message
     assert "00:00:00Z" in message
     assert sleeps.waits == []
+
+
+@pytest.mark.parametrize("tool", ["create_meeting", "update_meeting"])
+async def test_zoom_validation_errors_list_the_fields_zoom_refused(client: Client, tool: str) -> None:
+    series = {"type": "weekly", "weekly_days": [2], "end_date_time": "2020-01-01T00:00:00Z"}
+    arguments: dict[str, Any] = {"start_time": "2031-06-03T15:00:00Z", "recurrence": series}
+    if tool == "update_meeting":
+        created = await create(client, start_time="2031-06-03T15:00:00Z", recurrence=WEEKLY)
+        arguments["meeting_id"] = created["id"]
+    else:
+        arguments["topic"] = "ends before it starts"
+    message = await call_error(client, tool, arguments)
+    assert "Zoom answered 400 (code 300): Validation Failed." in message
+    assert "Invalid fields: recurrence.end_date_time (Invalid field)." in message
