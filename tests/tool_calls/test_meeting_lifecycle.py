@@ -174,3 +174,17 @@ async def test_zoom_validation_errors_list_the_fields_zoom_refused(client: Clien
     message = await call_error(client, tool, arguments)
     assert "Zoom answered 400 (code 300): Validation Failed." in message
     assert "Invalid fields: recurrence.end_date_time (Invalid field)." in message
+
+
+@pytest.mark.parametrize(
+    ("tool", "extra"), [("get_meeting", {}), ("update_meeting", {"duration": 30}), ("delete_meeting", {})]
+)
+async def test_unknown_meetings_say_how_to_find_the_right_one(
+    client: Client, sandbox: Sandbox, tool: str, extra: dict[str, Any]
+) -> None:
+    message = await call_error(client, tool, {"meeting_id": 98765432109, **extra})
+    assert "Zoom answered 404 (code 3001): Meeting does not exist: 98765432109." in message
+    assert "list_meetings" in message
+    sent = {request.method for request in sandbox.stats.requests if request.path.startswith("/v2/meetings/")}
+    # delete_meeting reads the meeting first (to say what it deletes), so a missing one is never sent a DELETE.
+    assert sent == {"get_meeting": {"GET"}, "update_meeting": {"PATCH"}, "delete_meeting": {"GET"}}[tool]
