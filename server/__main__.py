@@ -7,7 +7,6 @@ start-up time is felt on every session.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import logging
 import sys
@@ -200,8 +199,11 @@ def _sandbox(args: argparse.Namespace) -> int:
         print(f"export ZOOM_CLIENT_SECRET={credentials.client_secret}")
         sys.stdout.flush()
 
-    with contextlib.suppress(KeyboardInterrupt):
+    try:
         run_sandbox_forever(sandbox, "127.0.0.1", args.port, on_ready=announce)
+    except OSError as error:
+        print(f"zoom-mcp sandbox: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

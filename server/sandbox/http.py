@@ -49,11 +49,15 @@ def _server(sandbox: Sandbox, host: str, port: int) -> _SandboxServer:
 async def _run(server: _SandboxServer) -> None:
     try:
         await server.serve()
-    except SystemExit as exit_:
-        # uvicorn exits the process when it cannot bind; a library must raise instead.
-        raise OSError(f"the Zoom sandbox could not listen on {server.config.host}:{server.config.port}") from exit_
+    except SystemExit:
+        # uvicorn exits the process when it cannot bind; a library reports it instead (server.started stays False).
+        logger.debug("uvicorn exited before listening on %s:%s", server.config.host, server.config.port)
     finally:
         server.listening.set()
+
+
+def _not_listening(host: str, port: int) -> OSError:
+    return OSError(f"the Zoom sandbox could not listen on {host}:{port} (is the port in use? port 0 picks a free one)")
 
 
 @asynccontextmanager
@@ -64,7 +68,7 @@ async def serve_sandbox(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0
         group.start_soon(_run, server)
         await server.listening.wait()
         if not server.started:
-            raise OSError(f"the Zoom sandbox did not start on {host}:{port}")
+            raise _not_listening(host, port)
         try:
             yield server.origin()
         finally:
@@ -84,6 +88,9 @@ def run_sandbox_forever(sandbox: Sandbox, host: str, port: int, on_ready: Callab
                 origin = server.origin()
                 logger.info("Zoom sandbox listening on %s", origin)
                 on_ready(origin)
+        # Raised outside the task group, so callers get the OSError itself rather than an exception group.
+        if not server.started:
+            raise _not_listening(host, port)
 
     # uvicorn shuts down gracefully on the signal, then re-raises it; that ending is the normal one.
     with contextlib.suppress(KeyboardInterrupt):

@@ -103,3 +103,11 @@ def test_demo_with_wrong_credentials_fails_with_the_reason(sandbox_env: dict[str
     assert "invalid_client" in finished.stderr
     assert "Traceback" not in finished.stderr
     assert "not-the-secret" not in finished.stderr
+
+
+def test_sandbox_on_a_busy_port_says_so(sandbox_env: dict[str, str]) -> None:
+    port = sandbox_env["ZOOM_API_BASE_URL"].removeprefix("http://127.0.0.1:").removesuffix("/v2")
+    finished = run("sandbox", "--port", port, env={})
+    assert finished.returncode == 1
+    assert f"could not listen on 127.0.0.1:{port}" in finished.stderr
+    assert "Traceback" not in finished.stderr
