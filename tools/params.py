@@ -15,12 +15,11 @@ from pydantic import AfterValidator, Field
 
 # Anything that could end the path segment or smuggle in another request part is refused outright,
 # even though the client also percent-encodes: a clear message beats a puzzling 404.
-_USER_ID_FORBIDDEN = re.compile(r"[/?#%\\\s\x00-\x1f\x7f]")
 USER_ID_PATTERN = r"^[^/?#%\\\s\x00-\x1f\x7f]+$"
 
 
 def _user_id(value: str) -> str:
-    if value in {".", ".."} or _USER_ID_FORBIDDEN.search(value):
+    if value in {".", ".."} or not re.fullmatch(USER_ID_PATTERN, value):
         raise ValueError(
             "must be 'me', a Zoom user id or an email address, without '/', '?', '#', '%', '\\', spaces or "
             "control characters"
