@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from mcp import Client
@@ -14,6 +16,9 @@ from zoom_mcp.server.app import create_app
 from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
 from zoom_mcp.server.settings import Settings
 from zoom_mcp.server.zoom.retry import RetryPolicy
+
+# The console script installed beside this interpreter: what an assistant launches.
+ZOOM_MCP = str(Path(sys.executable).parent / "zoom-mcp")
 
 
 @pytest.fixture

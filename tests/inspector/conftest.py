@@ -11,7 +11,6 @@ import json
 import os
 import shlex
 import subprocess
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,10 +19,11 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import ZOOM_MCP
+
 REPO = Path(__file__).resolve().parents[2]
 PINS = Path(__file__).resolve().parent / "package.json"
 DEFAULT_RUNNER = REPO / ".ci-cache" / "inspector" / "bin" / "mcp-inspector"
-ZOOM_MCP = str(Path(sys.executable).parent / "zoom-mcp")
 # Read at import: the suite's autouse fixture removes every ZOOM_* variable before each test runs.
 COMMAND_OVERRIDE = os.environ.get("ZOOM_MCP_INSPECTOR_CMD", "").strip()
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}

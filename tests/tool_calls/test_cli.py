@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import ZOOM_MCP
+
 pytestmark = pytest.mark.stdio
-ZOOM_MCP = str(Path(sys.executable).parent / "zoom-mcp")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from pydantic import SecretStr
 
+from tests.conftest import ZOOM_MCP
 from tests.tool_calls.conftest import text_of
 from zoom_mcp.server.sandbox import Fault, Sandbox
 from zoom_mcp.server.sandbox.http import serve_sandbox
@@ -18,7 +18,6 @@ from zoom_mcp.server.settings import Settings
 from zoom_mcp.server.zoom.errors import ZoomTokenError
 
 pytestmark = [pytest.mark.anyio, pytest.mark.stdio]
-ZOOM_MCP = str(Path(sys.executable).parent / "zoom-mcp")
 WRONG_SECRET = "wrong-secret-0123456789"
 
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
+from tests.conftest import ZOOM_MCP
 from tests.tool_calls.conftest import call_error, call_ok
 
 pytestmark = [pytest.mark.anyio, pytest.mark.stdio]
-ZOOM_MCP = str(Path(sys.executable).parent / "zoom-mcp")
 
 
 def zoom_mcp(*args: str, env: dict[str, str] | None = None) -> StdioServerParameters:

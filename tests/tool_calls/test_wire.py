@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -12,8 +10,9 @@ import pytest
 from anyio.abc import Process
 from anyio.streams.text import TextReceiveStream
 
+from tests.conftest import ZOOM_MCP
+
 pytestmark = [pytest.mark.anyio, pytest.mark.stdio]
-ZOOM_MCP = str(Path(sys.executable).parent / "zoom-mcp")
 INITIALIZE = {
     "jsonrpc": "2.0",
     "id": 1,
