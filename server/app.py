@@ -10,6 +10,7 @@ from typing import Any
 import httpx2
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.tools import Tool
 from mcp_types import CallToolResult, InputRequiredResult
 from pydantic import ValidationError
 
@@ -19,6 +20,7 @@ from zoom_mcp.server.zoom.auth import ServerToServerOAuth, StaticToken, TokenPro
 from zoom_mcp.server.zoom.client import ZoomClient, new_http_client
 from zoom_mcp.server.zoom.errors import ZoomConfigError
 from zoom_mcp.server.zoom.retry import RetryPolicy
+from zoom_mcp.tools import schema
 from zoom_mcp.tools.catalogue import TOOLS
 from zoom_mcp.tools.context import ZoomAccess
 
@@ -88,25 +90,28 @@ def create_app(
                 sandbox=sandbox,
             )
 
-    server = ZoomMCPServer(
+    tools = [
+        schema.compact(
+            Tool.from_function(
+                spec.function,
+                title=spec.title,
+                description=inspect.cleandoc(spec.function.__doc__ or ""),
+                annotations=spec.annotations,
+                structured_output=True,
+            )
+        )
+        for spec in TOOLS
+        if not (settings.mcp_read_only and spec.writes)
+    ]
+    return ZoomMCPServer(
         name="zoom-mcp",
         title="Zoom",
         version=__version__,
         instructions=(SANDBOX_INSTRUCTIONS if sandbox else "") + INSTRUCTIONS,
+        tools=tools,
         lifespan=lifespan,
         log_level=settings.mcp_log_level,
     )
-    for spec in TOOLS:
-        if settings.mcp_read_only and spec.writes:
-            continue
-        server.add_tool(
-            spec.function,
-            title=spec.title,
-            description=inspect.cleandoc(spec.function.__doc__ or ""),
-            annotations=spec.annotations,
-            structured_output=True,
-        )
-    return server
 
 
 def _token_provider(settings: Settings, http: httpx2.AsyncClient, retry: RetryPolicy) -> TokenProvider:

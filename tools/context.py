@@ -50,9 +50,9 @@ def zoom_client(ctx: Context[Any, Any]) -> ZoomClient:
 
 
 def tool_result(ctx: Context[Any, Any], view: View) -> CallToolResult:
-    """Structured content (unset fields left out) plus the same JSON as text."""
+    """Structured content (unset fields left out) plus the same JSON, compact, as text."""
     if zoom_access(ctx).sandbox:
         view = view.model_copy(update={"sandbox": True})
     structured = view.model_dump(mode="json", exclude_none=True)
-    text = json.dumps(structured, ensure_ascii=False, indent=2)
+    text = json.dumps(structured, ensure_ascii=False, separators=(",", ":"))
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)

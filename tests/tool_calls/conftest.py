@@ -25,6 +25,7 @@ async def call_ok(client: Client, tool: str, arguments: dict[str, Any]) -> dict[
     assert not result.is_error, text_of(result)
     assert result.structured_content is not None
     assert json.loads(text_of(result)) == result.structured_content
+    assert "\n" not in text_of(result), "the text block is compact JSON, without indentation"
     listed = {listed_tool.name: listed_tool for listed_tool in (await client.list_tools()).tools}
     output_schema = listed[tool].output_schema
     assert output_schema is not None
