@@ -15,7 +15,7 @@ from mcp_types import CallToolResult, InputRequiredResult
 from pydantic import ValidationError
 
 from zoom_mcp.server import __version__
-from zoom_mcp.server.settings import ServerToServerCredentials, Settings
+from zoom_mcp.server.settings import ServerToServerCredentials, Settings, UserOAuthCredentials
 from zoom_mcp.server.zoom.auth import ServerToServerOAuth, StaticToken, TokenProvider
 from zoom_mcp.server.zoom.client import ZoomClient, new_http_client
 from zoom_mcp.server.zoom.errors import ZoomConfigError
@@ -128,4 +128,8 @@ def _token_provider(settings: Settings, http: httpx2.AsyncClient, retry: RetryPo
             retry=retry,
             timeout_seconds=settings.timeout_seconds,
         )
+    if isinstance(credentials, UserOAuthCredentials):
+        from zoom_mcp.server.user_auth import user_token_provider
+
+        return user_token_provider(settings, credentials, http, retry)
     return StaticToken(credentials.access_token)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
@@ -23,7 +24,15 @@ class StaticTokenCredentials:
     access_token: SecretStr
 
 
-Credentials = ServerToServerCredentials | StaticTokenCredentials
+@dataclass(frozen=True)
+class UserOAuthCredentials:
+    """A user-managed app: the person signs in with `zoom-mcp login`; no secret means a public PKCE client."""
+
+    client_id: str
+    client_secret: SecretStr | None
+
+
+Credentials = ServerToServerCredentials | UserOAuthCredentials | StaticTokenCredentials
 
 
 class Settings(BaseSettings):
@@ -37,14 +46,22 @@ class Settings(BaseSettings):
     access_token: SecretStr | None = None
     api_base_url: str = "https://api.zoom.us/v2"
     oauth_token_url: str = "https://zoom.us/oauth/token"
+    oauth_authorize_url: str = "https://zoom.us/oauth/authorize"
+    oauth_revoke_url: str = "https://zoom.us/oauth/revoke"
+    oauth_redirect_uri: str = "http://127.0.0.1:8976/callback"
+    mcp_token_file: Path | None = None
     timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     mcp_read_only: bool = False
     mcp_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
     def credentials(self) -> Credentials | None:
-        """S2S OAuth when all three values are set, else the static token, else None."""
-        if self.account_id and self.client_id and self.client_secret and self.client_secret.get_secret_value():
-            return ServerToServerCredentials(self.account_id, self.client_id, self.client_secret)
+        """S2S OAuth when all three values are set; user OAuth with a client id and no account id; else the
+        static token; else None."""
+        secret = self.client_secret if self.client_secret and self.client_secret.get_secret_value() else None
+        if self.account_id and self.client_id and secret:
+            return ServerToServerCredentials(self.account_id, self.client_id, secret)
+        if self.client_id and not self.account_id:
+            return UserOAuthCredentials(self.client_id, secret)
         if self.access_token and self.access_token.get_secret_value():
             return StaticTokenCredentials(self.access_token)
         return None
@@ -64,7 +81,8 @@ class Settings(BaseSettings):
             else "No Zoom credentials are configured."
         )
         return (
-            f"{lead} Set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (a Server-to-Server OAuth app "
-            "from the Zoom App Marketplace), or ZOOM_ACCESS_TOKEN, in the server's environment or in a .env "
-            "file, then restart the server. To try the server without Zoom, start it with --sandbox."
+            f"{lead} To act as yourself, set ZOOM_CLIENT_ID (a user-managed General app) and run `zoom-mcp login`; "
+            "for a whole account, set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (a Server-to-Server "
+            "OAuth app); or set ZOOM_ACCESS_TOKEN. Put them in the server's environment or in a .env file, then "
+            "restart the server. To try the server without Zoom, start it with --sandbox."
         )

@@ -8,6 +8,7 @@ from .model import AccountState, User
 from .paging import Pager
 from .ratelimits import RateLimits
 from .tokens import SandboxCredentials, TokenStore
+from .user_oauth import UserGrants
 
 
 @dataclass
@@ -18,10 +19,11 @@ class Backend:
     limits: RateLimits
     tokens: TokenStore
     credentials: SandboxCredentials
+    user_grants: UserGrants
 
-    def user(self, user_id: str) -> User:
-        """Resolve a ``userId`` path segment; S2S tokens belong to the account owner, so ``me`` is them."""
-        user = self.state.find_user(user_id, self.state.owner_id)
+    def user(self, user_id: str, token_user_id: str | None = None) -> User:
+        """Resolve a ``userId`` path segment: ``me`` is whoever signed in, or for S2S the account owner."""
+        user = self.state.find_user(user_id, token_user_id or self.state.owner_id)
         if user is None:
             raise user_not_found(user_id)
         return user

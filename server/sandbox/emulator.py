@@ -3,6 +3,7 @@
 import json
 import logging
 import random
+from dataclasses import replace
 from datetime import datetime
 from http import HTTPStatus
 from urllib.parse import quote
@@ -26,6 +27,7 @@ from .seed import build_account
 from .stats import RecordedRequest, SandboxStats
 from .timeutil import Clock, system_clock
 from .tokens import SANDBOX_CREDENTIALS, SandboxCredentials, TokenStore
+from .user_oauth import UserAppCredentials, UserGrants
 
 logger = logging.getLogger(__name__)
 
@@ -49,14 +51,18 @@ class Sandbox:
         self._clock = clock or system_clock
         self.credentials: SandboxCredentials = SANDBOX_CREDENTIALS
         ids = IdFactory(random.Random(seed))
+        tokens = TokenStore(token_ttl_seconds)
         self._backend = Backend(
             state=build_account(ids, SANDBOX_CREDENTIALS.account_id, self._now()),
             ids=ids,
             pager=Pager(seed),
             limits=RateLimits(daily_create_update_limit),
-            tokens=TokenStore(token_ttl_seconds),
+            tokens=tokens,
             credentials=self.credentials,
+            user_grants=UserGrants(tokens),
         )
+        self.user_app: UserAppCredentials = self._backend.user_grants.app
+        self._expire_tokens_after: int | None = None
         self._faults = FaultQueue()
         self._hung: set[anyio.CancelScope] = set()
         self.stats = SandboxStats()
@@ -86,6 +92,52 @@ class Sandbox:
 
     def expire_tokens(self) -> None:
         self._backend.tokens.expire_all()
+
+    def expire_tokens_after(self, api_requests: int) -> None:
+        """Expire every access token just before the ``api_requests``-th next API request is answered."""
+        if api_requests < 1:
+            raise ValueError("api_requests must be at least 1")
+        self._expire_tokens_after = api_requests
+
+    # -- user-level OAuth (a user-managed app) -----------------------------------------------------
+
+    @property
+    def strict_rotation(self) -> bool:
+        return self._backend.user_grants.strict_rotation
+
+    @strict_rotation.setter
+    def strict_rotation(self, enabled: bool) -> None:
+        """Presenting a spent refresh token revokes the whole grant (OAuth 2.1's advice)."""
+        self._backend.user_grants.strict_rotation = enabled
+
+    @property
+    def refreshes(self) -> int:
+        """Successful refresh_token grants so far."""
+        return self._backend.user_grants.refreshes
+
+    @property
+    def device_poll_interval(self) -> int:
+        return self._backend.user_grants.device_poll_interval
+
+    @device_poll_interval.setter
+    def device_poll_interval(self, seconds: int) -> None:
+        self._backend.user_grants.device_poll_interval = seconds
+
+    def allow_redirect_uri(self, uri: str) -> None:
+        """Add a redirect URI to the user-managed app's allow list."""
+        self._backend.user_grants.redirect_uris.add(uri)
+
+    def grant_is_valid(self, refresh_token: str) -> bool:
+        """Whether ``refresh_token`` is the current refresh token of a live user grant."""
+        return self._backend.user_grants.grant_is_valid(refresh_token)
+
+    @property
+    def live_user_grants(self) -> int:
+        return self._backend.user_grants.live_grants
+
+    def revoke_user_grants(self) -> None:
+        """What removing the app in Zoom's web portal does: every user grant ends."""
+        self._backend.user_grants.revoke_user_grants()
 
     def inject(self, fault: Fault) -> Fault:
         return self._faults.add(fault)
@@ -163,12 +215,22 @@ class Sandbox:
                 status = HTTPStatus.METHOD_NOT_ALLOWED if match.wrong_method else HTTPStatus.NOT_FOUND
                 raise ApiError(status.value, status.value, f"{status.phrase}.")
             if route.needs_api_token:
-                self._backend.tokens.check_header(call.headers.get("authorization"), call.now)
+                self._count_down_to_expiry()
+                issued = self._backend.tokens.check_header(call.headers.get("authorization"), call.now)
+                call = replace(call, token_user_id=issued.user_id)
                 spent = self._backend.limits.spend(category, call.now)
             reply = route.handler(self._backend, call)
         except ApiError as error:
             reply = Reply.from_error(error)
         return self._with_api_headers(reply, call, category, spent)
+
+    def _count_down_to_expiry(self) -> None:
+        if self._expire_tokens_after is None:
+            return
+        self._expire_tokens_after -= 1
+        if self._expire_tokens_after == 0:
+            self._expire_tokens_after = None
+            self._backend.tokens.expire_all()
 
     def _with_api_headers(self, reply: Reply, call: Call, category: str, spent: dict[str, str] | None) -> Reply:
         if call.path.startswith(API_PREFIX):

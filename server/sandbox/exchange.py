@@ -18,6 +18,8 @@ class Call:
     body: bytes
     origin: str
     now: datetime
+    # The user a user-level token belongs to (what `me` means); None for Server-to-Server tokens.
+    token_user_id: str | None = None
 
     def json_object(self) -> dict[str, object]:
         """The body as a JSON object, or Zoom's 400 for anything else."""

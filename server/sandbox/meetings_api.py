@@ -60,7 +60,7 @@ _LISTED_TYPES = (2, 3, 8)
 
 
 def list_meetings(backend: Backend, call: Call) -> Reply:
-    host = backend.user(call.params["userId"])
+    host = backend.user(call.params["userId"], call.token_user_id)
     kind = call.query.get("type", "scheduled")
     if kind not in _LIST_FILTERS:
         raise validation_failed([FieldError("type")])
@@ -91,7 +91,7 @@ def _schedulable_host(backend: Backend, user: User) -> User:
 
 
 def create_meeting(backend: Backend, call: Call) -> Reply:
-    host = _schedulable_host(backend, backend.user(call.params["userId"]))
+    host = _schedulable_host(backend, backend.user(call.params["userId"], call.token_user_id))
     body = call.json_object()
     if "schedule_for" in body:
         scheduled_for = body["schedule_for"]

@@ -17,7 +17,7 @@ MAX_RANGE = timedelta(days=31)
 
 
 def list_recordings(backend: Backend, call: Call) -> Reply:
-    user = backend.user(call.params["userId"])
+    user = backend.user(call.params["userId"], call.token_user_id)
     start, end = _date_range(call)
     size = page_size(call.query, MAX_PAGE_SIZE)
     matching = sorted(

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from . import meetings_api, oauth, recordings_api, users_api
+from . import meetings_api, oauth, oauth_pages, recordings_api, users_api
 from .backend import Backend
 from .exchange import Call, Reply
 
@@ -32,6 +32,13 @@ def _route(method: str, template: str, handler: Handler, category: str | None) -
 
 ROUTES = (
     _route("POST", "/oauth/token", oauth.issue_token, None),
+    _route("POST", "/oauth/revoke", oauth.revoke_token, None),
+    _route("POST", "/oauth/devicecode", oauth.device_code, None),
+    _route("GET", "/oauth/authorize", oauth_pages.authorize_page, None),
+    _route("POST", "/oauth/authorize", oauth_pages.authorize_decision, None),
+    _route("GET", "/oauth_device", oauth_pages.device_entry_page, None),
+    _route("GET", "/oauth/device/complete/{userCode}", oauth_pages.device_complete_page, None),
+    _route("POST", "/oauth/device/complete/{userCode}", oauth_pages.device_decision, None),
     _route("GET", "/v2/users", users_api.list_users, "Medium"),
     _route("GET", "/v2/users/{userId}", users_api.get_user, "Light"),
     _route("GET", "/v2/users/{userId}/meetings", meetings_api.list_meetings, "Medium"),

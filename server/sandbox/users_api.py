@@ -12,7 +12,7 @@ MAX_USERS_PAGE_SIZE = 2000
 
 
 def get_user(backend: Backend, call: Call) -> Reply:
-    user = backend.user(call.params["userId"])
+    user = backend.user(call.params["userId"], call.token_user_id)
     return Reply(200, user_detail(user, backend.state.account_id, call.now))
 
 

@@ -161,14 +161,7 @@ class ServerToServerOAuth:
             policy=self._retry,
             timeout_seconds=self._timeout_seconds,
         )
-        body = _json_object(response)
-        if response.status_code >= 400:
-            if "error" in body or "reason" in body:
-                raise ZoomTokenError(response.status_code, str(body.get("error", "")), str(body.get("reason", "")))
-            raise api_error_from_response(
-                response,
-                resets_at=parse_retry_after(response.headers.get("retry-after"), self._retry.clock()),
-            )
+        body = token_endpoint_answer(response, self._retry)
         token = body.get("access_token")
         expires_in = body.get("expires_in")
         if not isinstance(token, str) or not token or not isinstance(expires_in, int) or expires_in <= 0:
@@ -181,6 +174,21 @@ class ServerToServerOAuth:
             scope=str(body.get("scope", "")),
             api_url=api_url if isinstance(api_url, str) else None,
         )
+
+
+def token_endpoint_answer(response: httpx2.Response, retry: RetryPolicy) -> dict[str, object]:
+    """The JSON object of a successful answer from Zoom's OAuth endpoints, or the matching exception.
+
+    Those endpoints answer errors with `{"reason", "error"}` (ZoomTokenError), not the API's `{code, message}`.
+    """
+    body = _json_object(response)
+    if response.status_code >= 400:
+        if "error" in body or "reason" in body:
+            raise ZoomTokenError(response.status_code, str(body.get("error", "")), str(body.get("reason", "")))
+        raise api_error_from_response(
+            response, resets_at=parse_retry_after(response.headers.get("retry-after"), retry.clock())
+        )
+    return body
 
 
 def _json_object(response: httpx2.Response) -> dict[str, object]:

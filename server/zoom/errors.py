@@ -19,6 +19,14 @@ class ZoomConfigError(ZoomError):
     """The server has no usable credentials."""
 
 
+class ZoomSignInRequired(ZoomConfigError):
+    """User-level OAuth has no usable grant: never signed in, signed out, or the grant was revoked."""
+
+    def __init__(self, what_happened: str) -> None:
+        super().__init__(f"{what_happened} Run `zoom-mcp login` in a terminal to sign in to Zoom, then try again.")
+        self.what_happened = what_happened
+
+
 class ZoomTokenError(ZoomError):
     """The OAuth token endpoint refused to issue a token (`{"reason", "error"}` bodies)."""
 
