@@ -3,10 +3,10 @@
 Nothing here talks to Zoom: the sandbox is an ASGI app holding an in-memory account.
 """
 
-from .emulator import SANDBOX_ORIGIN, Sandbox
-from .faults import Fault
-from .stats import RecordedRequest, SandboxStats
-from .tokens import SANDBOX_CREDENTIALS, SandboxCredentials
+from zoom_mcp.server.sandbox.emulator import SANDBOX_ORIGIN, Sandbox
+from zoom_mcp.server.sandbox.faults import Fault
+from zoom_mcp.server.sandbox.stats import RecordedRequest, SandboxStats
+from zoom_mcp.server.sandbox.tokens import SANDBOX_CREDENTIALS, SandboxCredentials
 
 __all__ = [
     "SANDBOX_CREDENTIALS",

@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from .errors import user_not_found
-from .ids import IdFactory
-from .model import AccountState, User
-from .paging import Pager
-from .ratelimits import RateLimits
-from .tokens import SandboxCredentials, TokenStore
-from .user_oauth import UserGrants
+from zoom_mcp.server.sandbox.errors import user_not_found
+from zoom_mcp.server.sandbox.ids import IdFactory
+from zoom_mcp.server.sandbox.model import AccountState, User
+from zoom_mcp.server.sandbox.paging import Pager
+from zoom_mcp.server.sandbox.ratelimits import RateLimits
+from zoom_mcp.server.sandbox.tokens import SandboxCredentials, TokenStore
+from zoom_mcp.server.sandbox.user_oauth import UserGrants
 
 
 @dataclass

@@ -14,20 +14,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .backend import Backend
-from .errors import DAILY_LIMIT_MESSAGE, INVALID_TOKEN, QPS_LIMIT_MESSAGE, ApiError
-from .exchange import Call, Reply
-from .faults import Fault, FaultQueue
-from .ids import IdFactory
-from .model import AccountState
-from .paging import Pager
-from .ratelimits import RateLimits
-from .routes import Match, resolve
-from .seed import build_account
-from .stats import RecordedRequest, SandboxStats
-from .timeutil import Clock, system_clock
-from .tokens import SANDBOX_CREDENTIALS, SandboxCredentials, TokenStore
-from .user_oauth import UserAppCredentials, UserGrants
+from zoom_mcp.server.sandbox.backend import Backend
+from zoom_mcp.server.sandbox.errors import DAILY_LIMIT_MESSAGE, INVALID_TOKEN, QPS_LIMIT_MESSAGE, ApiError
+from zoom_mcp.server.sandbox.exchange import Call, Reply
+from zoom_mcp.server.sandbox.faults import Fault, FaultQueue
+from zoom_mcp.server.sandbox.ids import IdFactory
+from zoom_mcp.server.sandbox.model import AccountState
+from zoom_mcp.server.sandbox.paging import Pager
+from zoom_mcp.server.sandbox.ratelimits import RateLimits
+from zoom_mcp.server.sandbox.routes import Match, resolve
+from zoom_mcp.server.sandbox.seed import build_account
+from zoom_mcp.server.sandbox.stats import RecordedRequest, SandboxStats
+from zoom_mcp.server.sandbox.timeutil import Clock, system_clock
+from zoom_mcp.server.sandbox.tokens import SANDBOX_CREDENTIALS, SandboxCredentials, TokenStore
+from zoom_mcp.server.sandbox.user_oauth import UserAppCredentials, UserGrants
 
 logger = logging.getLogger(__name__)
 

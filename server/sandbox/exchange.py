@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .errors import ApiError, invalid_json_body
+from zoom_mcp.server.sandbox.errors import ApiError, invalid_json_body
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 import anyio
 import uvicorn
 
-from .emulator import Sandbox
+from zoom_mcp.server.sandbox.emulator import Sandbox
 
 logger = logging.getLogger(__name__)
 

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .errors import FieldError, validation_failed
-from .model import JsonObject
-from .recurrence import check_recurrence
-from .timeutil import parse_request_time, whole_seconds, zone
+from zoom_mcp.server.sandbox.errors import FieldError, validation_failed
+from zoom_mcp.server.sandbox.model import JsonObject
+from zoom_mcp.server.sandbox.recurrence import check_recurrence
+from zoom_mcp.server.sandbox.timeutil import parse_request_time, whole_seconds, zone
 
 MEETING_TYPES = {1, 2, 3, 8, 10}
 RECURRING_FIXED_TIME = 8

@@ -3,8 +3,8 @@
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from .backend import Backend
-from .errors import (
+from zoom_mcp.server.sandbox.backend import Backend
+from zoom_mcp.server.sandbox.errors import (
     ApiError,
     FieldError,
     hosting_not_allowed,
@@ -12,13 +12,13 @@ from .errors import (
     meeting_not_found,
     validation_failed,
 )
-from .exchange import Call, Reply
-from .meeting_input import MeetingDefaults, check_meeting_body
-from .model import Meeting, Occurrence, User
-from .paging import page_size
-from .scheduling import new_meeting, update_meeting, update_occurrence
-from .timeutil import format_utc
-from .views import list_start_time, meeting_detail, meeting_list_item
+from zoom_mcp.server.sandbox.exchange import Call, Reply
+from zoom_mcp.server.sandbox.meeting_input import MeetingDefaults, check_meeting_body
+from zoom_mcp.server.sandbox.model import Meeting, Occurrence, User
+from zoom_mcp.server.sandbox.paging import page_size
+from zoom_mcp.server.sandbox.scheduling import new_meeting, update_meeting, update_occurrence
+from zoom_mcp.server.sandbox.timeutil import format_utc
+from zoom_mcp.server.sandbox.views import list_start_time, meeting_detail, meeting_list_item
 
 MAX_PAGE_SIZE = 300
 # The fields PATCH may change on a single occurrence of a recurring meeting.

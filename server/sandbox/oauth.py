@@ -5,10 +5,10 @@ import base64
 import binascii
 from urllib.parse import parse_qsl
 
-from .backend import Backend
-from .exchange import Call, Reply
-from .tokens import SCOPES
-from .user_oauth import USER_SCOPES, IssuedGrant, OAuthRefusal
+from zoom_mcp.server.sandbox.backend import Backend
+from zoom_mcp.server.sandbox.exchange import Call, Reply
+from zoom_mcp.server.sandbox.tokens import SCOPES
+from zoom_mcp.server.sandbox.user_oauth import USER_SCOPES, IssuedGrant, OAuthRefusal
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 USER_GRANT_TYPES = ("authorization_code", "refresh_token", DEVICE_CODE_GRANT)

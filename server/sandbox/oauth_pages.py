@@ -8,10 +8,10 @@ since Zoom's denial redirect is not documented), and a bad client or redirect UR
 from html import escape
 from urllib.parse import parse_qsl, urlencode
 
-from .backend import Backend
-from .exchange import Call, Reply
-from .model import User
-from .user_oauth import USER_SCOPES
+from zoom_mcp.server.sandbox.backend import Backend
+from zoom_mcp.server.sandbox.exchange import Call, Reply
+from zoom_mcp.server.sandbox.model import User
+from zoom_mcp.server.sandbox.user_oauth import USER_SCOPES
 
 SCOPE_WORDS = {
     "meeting:read": "View your meetings",

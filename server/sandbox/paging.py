@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from .errors import ApiError, FieldError, validation_failed
+from zoom_mcp.server.sandbox.errors import ApiError, FieldError, validation_failed
 
 T = TypeVar("T")
 TOKEN_LIFETIME = timedelta(minutes=15)

@@ -3,8 +3,8 @@
 from collections import Counter
 from datetime import date, datetime
 
-from .errors import ApiError
-from .timeutil import format_utc, next_utc_midnight
+from zoom_mcp.server.sandbox.errors import ApiError
+from zoom_mcp.server.sandbox.timeutil import format_utc, next_utc_midnight
 
 # Daily allowance per rate-limit label on a Free account, the plan a new sandbox-like account has.
 DAILY_LIMITS = {"Light": 6000, "Medium": 2000, "Heavy": 1000}

@@ -3,14 +3,14 @@
 from datetime import date, timedelta
 from urllib.parse import unquote
 
-from .backend import Backend
-from .errors import ApiError, FieldError, recording_not_found, validation_failed
-from .exchange import Call, Reply
-from .model import PastInstance
-from .paging import page_size
-from .timeutil import parse_date
-from .tokens import bearer_token
-from .views import recording_meeting
+from zoom_mcp.server.sandbox.backend import Backend
+from zoom_mcp.server.sandbox.errors import ApiError, FieldError, recording_not_found, validation_failed
+from zoom_mcp.server.sandbox.exchange import Call, Reply
+from zoom_mcp.server.sandbox.model import PastInstance
+from zoom_mcp.server.sandbox.paging import page_size
+from zoom_mcp.server.sandbox.timeutil import parse_date
+from zoom_mcp.server.sandbox.tokens import bearer_token
+from zoom_mcp.server.sandbox.views import recording_meeting
 
 MAX_PAGE_SIZE = 300
 MAX_RANGE = timedelta(days=31)

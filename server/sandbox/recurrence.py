@@ -5,9 +5,9 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .errors import FieldError
-from .model import JsonObject, Occurrence
-from .timeutil import epoch_millis, format_utc, parse_utc_time
+from zoom_mcp.server.sandbox.errors import FieldError
+from zoom_mcp.server.sandbox.model import JsonObject, Occurrence
+from zoom_mcp.server.sandbox.timeutil import epoch_millis, format_utc, parse_utc_time
 
 DAILY, WEEKLY, MONTHLY = 1, 2, 3
 _MAX_INTERVAL = {DAILY: 99, WEEKLY: 50, MONTHLY: 10}

@@ -5,9 +5,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from . import meetings_api, oauth, oauth_pages, recordings_api, users_api
-from .backend import Backend
-from .exchange import Call, Reply
+from zoom_mcp.server.sandbox import meetings_api, oauth, oauth_pages, recordings_api, users_api
+from zoom_mcp.server.sandbox.backend import Backend
+from zoom_mcp.server.sandbox.exchange import Call, Reply
 
 Handler = Callable[[Backend, Call], Reply]
 

@@ -4,11 +4,11 @@ import copy
 from datetime import datetime
 from typing import Any
 
-from .ids import IdFactory
-from .meeting_input import RECURRING_FIXED_TIME, RECURRING_NO_FIXED_TIME
-from .model import JsonObject, Meeting, Occurrence, User
-from .recurrence import expand
-from .timeutil import whole_seconds, zone
+from zoom_mcp.server.sandbox.ids import IdFactory
+from zoom_mcp.server.sandbox.meeting_input import RECURRING_FIXED_TIME, RECURRING_NO_FIXED_TIME
+from zoom_mcp.server.sandbox.model import JsonObject, Meeting, Occurrence, User
+from zoom_mcp.server.sandbox.recurrence import expand
+from zoom_mcp.server.sandbox.timeutil import whole_seconds, zone
 
 DEFAULT_SETTINGS: JsonObject = {
     "host_video": False,

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .ids import IdFactory
-from .model import AccountState, Meeting, PastInstance, RecordingFile, User
-from .scheduling import new_meeting, refresh_occurrences
-from .timeutil import whole_seconds
-from .transcripts import chat_log, webvtt
+from zoom_mcp.server.sandbox.ids import IdFactory
+from zoom_mcp.server.sandbox.model import AccountState, Meeting, PastInstance, RecordingFile, User
+from zoom_mcp.server.sandbox.scheduling import new_meeting, refresh_occurrences
+from zoom_mcp.server.sandbox.timeutil import whole_seconds
+from zoom_mcp.server.sandbox.transcripts import chat_log, webvtt
 
 OWNER_EMAIL = "owner@sandbox.example.com"
 LONG_TRANSCRIPT_CUES = 360

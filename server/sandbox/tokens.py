@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from .errors import EXPIRED_TOKEN, invalid_token
+from zoom_mcp.server.sandbox.errors import EXPIRED_TOKEN, invalid_token
 
 
 @dataclass(frozen=True)

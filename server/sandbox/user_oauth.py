@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .tokens import TokenStore
+from zoom_mcp.server.sandbox.tokens import TokenStore
 
 USER_SCOPES = "meeting:read meeting:write recording:read user:read"
 CODE_LIFETIME = timedelta(minutes=5)

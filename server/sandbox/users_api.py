@@ -1,10 +1,10 @@
 """``/v2/users`` endpoints."""
 
-from .backend import Backend
-from .errors import FieldError, validation_failed
-from .exchange import Call, Reply
-from .paging import page_size
-from .views import user_detail, user_list_item
+from zoom_mcp.server.sandbox.backend import Backend
+from zoom_mcp.server.sandbox.errors import FieldError, validation_failed
+from zoom_mcp.server.sandbox.exchange import Call, Reply
+from zoom_mcp.server.sandbox.paging import page_size
+from zoom_mcp.server.sandbox.views import user_detail, user_list_item
 
 USER_STATUSES = ("active", "inactive", "pending")
 # Users.json caps this list's page_size at 2000, unlike the 300 of the meeting lists.

@@ -7,8 +7,8 @@ where real answers are known to differ from the spec; those spots say so.
 from datetime import datetime
 from typing import Any
 
-from .model import JsonObject, Meeting, Occurrence, PastInstance, RecordingFile, User
-from .timeutil import format_utc
+from zoom_mcp.server.sandbox.model import JsonObject, Meeting, Occurrence, PastInstance, RecordingFile, User
+from zoom_mcp.server.sandbox.timeutil import format_utc
 
 ZOOM_WEB = "https://us05web.zoom.us"
 LIST_AGENDA_LENGTH = 250
