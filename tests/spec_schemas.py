@@ -10,6 +10,7 @@ mode every object that lists properties refuses keys it does not list, so an inv
 
 import copy
 import json
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-SPEC_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "zoom-openapi"
+# A checkout elsewhere (a git worktree, CI) names the folder with OPENAPI_SPEC_DIR.
+SPEC_DIR = Path(
+    os.environ.get("OPENAPI_SPEC_DIR") or Path(__file__).resolve().parents[1] / ".." / "shared" / "zoom-openapi"
+)
 SPEC_FILES = ("Meetings.json", "Users.json")
 _DOCUMENTATION_KEYWORDS = {
     "description",
