@@ -144,11 +144,10 @@ def _token(args: argparse.Namespace) -> int:
 
     import anyio
 
-    from zoom_mcp.server.settings import ServerToServerCredentials
     from zoom_mcp.server.zoom.auth import ServerToServerOAuth
-    from zoom_mcp.server.zoom.client import new_http_client
+    from zoom_mcp.server.zoom.credentials import ServerToServerCredentials
     from zoom_mcp.server.zoom.errors import ZoomError
-    from zoom_mcp.server.zoom.retry import RetryPolicy
+    from zoom_mcp.server.zoom.http import ZoomHTTP
     from zoom_mcp.tools.errors import explain
 
     credentials = settings.credentials()
@@ -161,16 +160,8 @@ def _token(args: argparse.Namespace) -> int:
         return 2
 
     async def request() -> dict[str, object]:
-        async with new_http_client(transport=None, timeout_seconds=settings.timeout_seconds) as http:
-            oauth = ServerToServerOAuth(
-                http,
-                token_url=settings.oauth_token_url,
-                account_id=credentials.account_id,
-                client_id=credentials.client_id,
-                client_secret=credentials.client_secret,
-                retry=RetryPolicy(),
-                timeout_seconds=settings.timeout_seconds,
-            )
+        async with ZoomHTTP(timeout_seconds=settings.timeout_seconds) as http:
+            oauth = ServerToServerOAuth(http, token_url=settings.oauth_token_url, credentials=credentials)
             return (await oauth.request_token()).as_json()
 
     try:

@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-S2S_VARIABLES = ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")
-
-
-@dataclass(frozen=True)
-class ServerToServerCredentials:
-    account_id: str
-    client_id: str
-    client_secret: SecretStr
-
-
-@dataclass(frozen=True)
-class StaticTokenCredentials:
-    access_token: SecretStr
-
-
-@dataclass(frozen=True)
-class UserOAuthCredentials:
-    """A user-managed app: the person signs in with `zoom-mcp login`; no secret means a public PKCE client."""
-
-    client_id: str
-    client_secret: SecretStr | None
-
-
-Credentials = ServerToServerCredentials | UserOAuthCredentials | StaticTokenCredentials
+from zoom_mcp.server.zoom.credentials import (
+    Credentials,
+    ServerToServerCredentials,
+    StaticTokenCredentials,
+    UserOAuthCredentials,
+)
 
 
 class Settings(BaseSettings):

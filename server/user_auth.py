@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import httpx2
-
-from zoom_mcp.server.settings import Settings, UserOAuthCredentials
+from zoom_mcp.server.settings import Settings
+from zoom_mcp.server.zoom.credentials import UserOAuthCredentials
 from zoom_mcp.server.zoom.grant import GrantStore, UserOAuth
 from zoom_mcp.server.zoom.grant_store import default_grant_store
-from zoom_mcp.server.zoom.retry import RetryPolicy
+from zoom_mcp.server.zoom.http import ZoomHTTP
 from zoom_mcp.server.zoom.user_oauth import OAuthEndpoints, UserOAuthClient
 
 
-def oauth_client(
-    settings: Settings, credentials: UserOAuthCredentials, http: httpx2.AsyncClient, retry: RetryPolicy
-) -> UserOAuthClient:
+def oauth_client(settings: Settings, credentials: UserOAuthCredentials, http: ZoomHTTP) -> UserOAuthClient:
     return UserOAuthClient(
         http,
         endpoints=OAuthEndpoints(
@@ -23,8 +20,6 @@ def oauth_client(
         ),
         client_id=credentials.client_id,
         client_secret=credentials.client_secret,
-        retry=retry,
-        timeout_seconds=settings.timeout_seconds,
     )
 
 
@@ -32,11 +27,7 @@ def grant_store(settings: Settings, credentials: UserOAuthCredentials) -> GrantS
     return default_grant_store(client_id=credentials.client_id, token_file=settings.mcp_token_file)
 
 
-def user_token_provider(
-    settings: Settings, credentials: UserOAuthCredentials, http: httpx2.AsyncClient, retry: RetryPolicy
-) -> UserOAuth:
+def user_token_provider(settings: Settings, credentials: UserOAuthCredentials, http: ZoomHTTP) -> UserOAuth:
     return UserOAuth(
-        grant_store(settings, credentials),
-        oauth_client(settings, credentials, http, retry),
-        client_id=credentials.client_id,
+        grant_store(settings, credentials), oauth_client(settings, credentials, http), client_id=credentials.client_id
     )

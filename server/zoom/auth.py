@@ -16,8 +16,9 @@ import anyio
 import httpx2
 from pydantic import SecretStr
 
-from zoom_mcp.server.zoom.errors import ZoomInvalidResponse, ZoomTokenError, api_error_from_response
-from zoom_mcp.server.zoom.retry import RetryPolicy, parse_retry_after, send_with_retries
+from zoom_mcp.server.zoom.credentials import ServerToServerCredentials
+from zoom_mcp.server.zoom.errors import ZoomInvalidResponse
+from zoom_mcp.server.zoom.http import ZoomHTTP
 
 INVALID_TOKEN_CODE = 124
 # Refresh this long before expiry so a token never expires between our check and Zoom's.
@@ -84,23 +85,15 @@ class ServerToServerOAuth:
 
     def __init__(
         self,
-        http: httpx2.AsyncClient,
+        http: ZoomHTTP,
         *,
         token_url: str,
-        account_id: str,
-        client_id: str,
-        client_secret: SecretStr,
-        retry: RetryPolicy,
-        timeout_seconds: float,
+        credentials: ServerToServerCredentials,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._http = http
         self._token_url = token_url
-        self._account_id = account_id
-        self._client_id = client_id
-        self._client_secret = client_secret
-        self._retry = retry
-        self._timeout_seconds = timeout_seconds
+        self._credentials = credentials
         self._clock = clock
         self._lock = anyio.Lock()
         self._cached: _CachedToken | None = None
@@ -108,7 +101,7 @@ class ServerToServerOAuth:
         self._last_failure: Exception | None = None
 
     def __repr__(self) -> str:
-        return f"ServerToServerOAuth(token_url={self._token_url!r}, account_id={self._account_id!r})"
+        return f"ServerToServerOAuth(token_url={self._token_url!r}, account_id={self._credentials.account_id!r})"
 
     async def token(self) -> str:
         cached = self._fresh_token()
@@ -149,19 +142,16 @@ class ServerToServerOAuth:
 
     async def request_token(self) -> TokenResponse:
         """POST the token request (outages retried with the shared policy) and parse the answer."""
-        response = await send_with_retries(
-            lambda: self._http.post(
-                self._token_url,
-                data={"grant_type": "account_credentials", "account_id": self._account_id},
-                auth=httpx2.BasicAuth(self._client_id, self._client_secret.get_secret_value()),
-            ),
-            method="POST",
+        credentials = self._credentials
+        response = await self._http.send(
+            "POST",
+            self._token_url,
             # Minting a second token is harmless, so outages are retried like a read.
             idempotent=True,
-            policy=self._retry,
-            timeout_seconds=self._timeout_seconds,
+            data={"grant_type": "account_credentials", "account_id": credentials.account_id},
+            auth=httpx2.BasicAuth(credentials.client_id, credentials.client_secret.get_secret_value()),
         )
-        body = token_endpoint_answer(response, self._retry)
+        body = token_endpoint_answer(response)
         token = body.get("access_token")
         expires_in = body.get("expires_in")
         if not isinstance(token, str) or not token or not isinstance(expires_in, int) or expires_in <= 0:
@@ -181,7 +171,7 @@ def token_endpoint_answer(response: httpx2.Response, retry: RetryPolicy) -> dict
 
     Those endpoints answer errors with `{"reason", "error"}` (ZoomTokenError), not the API's `{code, message}`.
     """
-    body = _json_object(response)
+    body = token_endpoint_answer(response)
     if response.status_code >= 400:
         if "error" in body or "reason" in body:
             raise ZoomTokenError(response.status_code, str(body.get("error", "")), str(body.get("reason", "")))
@@ -191,15 +181,14 @@ def token_endpoint_answer(response: httpx2.Response, retry: RetryPolicy) -> dict
     return body
 
 
-def _json_object(response: httpx2.Response) -> dict[str, object]:
+def token_endpoint_answer(response: httpx2.Response) -> dict[str, object]:
+    """The JSON object of a successful answer from Zoom's OAuth endpoints (their errors are raised by send)."""
     try:
         body = response.json()
     except (ValueError, json.JSONDecodeError):
         body = None
     if not isinstance(body, dict):
-        if response.is_success:
-            raise ZoomInvalidResponse(f"Zoom's token endpoint answered {response.status_code} without JSON")
-        return {}
+        raise ZoomInvalidResponse(f"Zoom's token endpoint answered {response.status_code} without JSON")
     return body
 
 

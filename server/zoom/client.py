@@ -8,21 +8,20 @@ from urllib.parse import quote, urlsplit
 import httpx2
 from pydantic import BaseModel, ValidationError
 
-from zoom_mcp.server import __version__
 from zoom_mcp.server.zoom.auth import BearerAuth, TokenProvider
-from zoom_mcp.server.zoom.errors import ZoomInvalidResponse, api_error_from_response
+from zoom_mcp.server.zoom.errors import ZoomInvalidResponse
+from zoom_mcp.server.zoom.http import ZoomHTTP
 from zoom_mcp.server.zoom.models import (
     Meeting,
-    MeetingList,
+    MeetingListItem,
     MeetingRequest,
+    Page,
     RecordedMeeting,
     RecordingList,
     User,
-    UserList,
+    UserSummary,
 )
-from zoom_mcp.server.zoom.retry import RetryPolicy, parse_retry_after, send_with_retries
 
-USER_AGENT = f"zoom-mcp/{__version__}"
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
 
 
@@ -41,49 +40,26 @@ def meeting_uuid_segment(meeting_uuid: str) -> str:
     return once
 
 
-def new_http_client(
-    *, transport: httpx2.AsyncBaseTransport | None, timeout_seconds: float, max_connections: int = 20
-) -> httpx2.AsyncClient:
-    """The process's one HTTP client: pooled connections, JSON, identifying User-Agent."""
-    return httpx2.AsyncClient(
-        transport=transport,
-        timeout=httpx2.Timeout(timeout_seconds, connect=min(10.0, timeout_seconds)),
-        limits=httpx2.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-        headers={"Accept": "application/json", "User-Agent": USER_AGENT},
-        follow_redirects=False,
-    )
-
-
 class ZoomClient:
     """Zoom REST API v2. Knows nothing of MCP: it takes and returns Zoom's own shapes."""
 
-    def __init__(
-        self,
-        http: httpx2.AsyncClient,
-        *,
-        api_base_url: str,
-        tokens: TokenProvider,
-        retry: RetryPolicy,
-        timeout_seconds: float,
-    ) -> None:
+    def __init__(self, http: ZoomHTTP, *, api_base_url: str, tokens: TokenProvider) -> None:
         self._http = http
         self._api_base_url = api_base_url.rstrip("/")
         self._auth = BearerAuth(tokens)
-        self._retry = retry
-        self._timeout_seconds = timeout_seconds
 
     async def get_user(self, user_id: str) -> User:
         return await self._get(f"/users/{path_segment(user_id)}", User)
 
-    async def list_users(self, *, status: str, page_size: int, next_page_token: str | None) -> UserList:
+    async def list_users(self, *, status: str, page_size: int, next_page_token: str | None) -> Page[UserSummary]:
         params = {"status": status, "page_size": page_size, "next_page_token": next_page_token}
-        return await self._get("/users", UserList, params)
+        return await self._get("/users", Page[UserSummary], params)
 
     async def list_meetings(
         self, user_id: str, *, type: str, page_size: int, next_page_token: str | None
-    ) -> MeetingList:
+    ) -> Page[MeetingListItem]:
         params = {"type": type, "page_size": page_size, "next_page_token": next_page_token}
-        return await self._get(f"/users/{path_segment(user_id)}/meetings", MeetingList, params)
+        return await self._get(f"/users/{path_segment(user_id)}/meetings", Page[MeetingListItem], params)
 
     async def create_meeting(self, user_id: str, body: MeetingRequest) -> Meeting:
         response = await self._send("POST", f"/users/{path_segment(user_id)}/meetings", json=body.wire())
@@ -155,17 +131,7 @@ class ZoomClient:
     ) -> httpx2.Response:
         url = path if absolute else self._api_base_url + path
         query = {key: value for key, value in (params or {}).items() if value is not None}
-        response = await send_with_retries(
-            lambda: self._http.request(method, url, params=query, json=json, auth=self._auth),
-            method=method,
-            idempotent=idempotent,
-            policy=self._retry,
-            timeout_seconds=self._timeout_seconds,
-        )
-        if not response.is_success:
-            resets_at = parse_retry_after(response.headers.get("retry-after"), self._retry.clock())
-            raise api_error_from_response(response, resets_at=resets_at)
-        return response
+        return await self._http.send(method, url, idempotent=idempotent, params=query, json=json, auth=self._auth)
 
 
 def _parse(response: httpx2.Response, model: type[_ModelT]) -> _ModelT:

@@ -129,31 +129,34 @@ _ERROR_BY_STATUS: dict[int, type[ZoomAPIError]] = {
 }
 
 
-def api_error_from_response(response: httpx2.Response, *, resets_at: datetime | None = None) -> ZoomAPIError:
-    """Map an error response to the exception for its status (the one status -> exception table)."""
-    code: int | None = None
-    message = response.reason_phrase or f"HTTP {response.status_code}"
-    field_errors: tuple[FieldError, ...] = ()
+def error_from_response(response: httpx2.Response, *, resets_at: datetime | None = None) -> ZoomError:
+    """Map an error response to its exception: the token endpoint's `{"error", "reason"}` bodies, else the
+    status -> exception table for the API's `{"code", "message", "errors"?}` bodies."""
+    status = response.status_code
     try:
         body = response.json()
     except ValueError:
         body = None
-    if isinstance(body, dict):
-        raw_code = body.get("code")
-        code = raw_code if isinstance(raw_code, int) else None
-        if isinstance(body.get("message"), str):
-            message = body["message"]
-        raw_errors = body.get("errors")
-        if isinstance(raw_errors, list):
-            field_errors = tuple(
-                FieldError(field=str(item.get("field", "")), message=str(item.get("message", "")))
-                for item in raw_errors
-                if isinstance(item, dict)
-            )
-    tracking_id = response.headers.get("x-zm-trackingid")
-    status = response.status_code
+    if not isinstance(body, dict):
+        body = {}
+    if "code" not in body and ("error" in body or "reason" in body):
+        return ZoomTokenError(status, str(body.get("error", "")), str(body.get("reason", "")))
+    raw_code = body.get("code")
+    message = body.get("message")
+    raw_errors = body.get("errors")
+    field_errors = tuple(
+        FieldError(field=str(item.get("field", "")), message=str(item.get("message", "")))
+        for item in (raw_errors if isinstance(raw_errors, list) else [])
+        if isinstance(item, dict)
+    )
     error_type = ZoomServerError if status >= 500 else _ERROR_BY_STATUS.get(status, ZoomAPIError)
-    error = error_type(status=status, code=code, message=message, tracking_id=tracking_id, field_errors=field_errors)
+    error = error_type(
+        status=status,
+        code=raw_code if isinstance(raw_code, int) else None,
+        message=message if isinstance(message, str) else response.reason_phrase or f"HTTP {status}",
+        tracking_id=response.headers.get("x-zm-trackingid"),
+        field_errors=field_errors,
+    )
     if isinstance(error, ZoomRateLimited):
         error.limit_type = response.headers.get("x-ratelimit-type")
         error.category = response.headers.get("x-ratelimit-category")

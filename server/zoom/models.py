@@ -6,9 +6,13 @@ do not use; `start_url` and download tokens are deliberately never parsed.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+from zoom_mcp.server.zoom.vocabulary import RecurrenceTypeCode
+
+ItemT = TypeVar("ItemT")
 
 
 class _Response(BaseModel):
@@ -35,7 +39,6 @@ class UserSummary(_Response):
     created_at: str | None = None
     user_created_at: str | None = None
     last_login_time: str | None = None
-    verified: int | None = None
 
 
 class User(UserSummary):
@@ -48,11 +51,14 @@ class User(UserSummary):
     language: str | None = None
 
 
-class UserList(_Response):
+class Page(_Response, Generic[ItemT]):
+    """Zoom's paging envelope around one list; `next_page_token` is empty or absent on the last page."""
+
     page_size: int | None = None
     total_records: int | None = None
     next_page_token: str | None = None
-    users: list[UserSummary] = []
+    # Each endpoint names its list after what it holds.
+    items: list[ItemT] = Field(default=[], validation_alias=AliasChoices("users", "meetings"))
 
 
 class MeetingListItem(_Response):
@@ -71,19 +77,12 @@ class MeetingListItem(_Response):
     join_url: str | None = None
 
 
-class MeetingList(_Response):
-    page_size: int | None = None
-    total_records: int | None = None
-    next_page_token: str | None = None
-    meetings: list[MeetingListItem] = []
-
-
 class Recurrence(BaseModel):
     """Shared by requests and responses: Zoom uses the same object both ways."""
 
     model_config = ConfigDict(extra="ignore")
 
-    type: Literal[1, 2, 3]
+    type: RecurrenceTypeCode
     repeat_interval: int | None = None
     weekly_days: str | None = None
     monthly_day: int | None = None
@@ -100,7 +99,11 @@ class Occurrence(_Response):
     status: str | None = None
 
 
-class MeetingSettings(_Response):
+class MeetingSettings(BaseModel):
+    """The meeting settings we read and write: Zoom uses the same object both ways."""
+
+    model_config = ConfigDict(extra="ignore")
+
     host_video: bool | None = None
     participant_video: bool | None = None
     join_before_host: bool | None = None
@@ -120,27 +123,18 @@ class Meeting(MeetingListItem):
     occurrences: list[Occurrence] = []
 
 
-class MeetingSettingsRequest(_Request):
-    host_video: bool | None = None
-    participant_video: bool | None = None
-    join_before_host: bool | None = None
-    mute_upon_entry: bool | None = None
-    waiting_room: bool | None = None
-    auto_recording: Literal["local", "cloud", "none"] | None = None
-
-
 class MeetingRequest(_Request):
     """Body of POST /users/{userId}/meetings and PATCH /meetings/{meetingId}; unset fields are not sent."""
 
     topic: str | None = None
-    type: Literal[1, 2, 3, 8, 10] | None = None
+    type: int | None = None
     start_time: str | None = None
     duration: int | None = None
     timezone: str | None = None
     agenda: str | None = None
     password: str | None = None
     recurrence: Recurrence | None = None
-    settings: MeetingSettingsRequest | None = None
+    settings: MeetingSettings | None = None
 
     def wire(self) -> dict[str, object]:
         return self.model_dump(mode="json", exclude_none=True)
@@ -148,7 +142,6 @@ class MeetingRequest(_Request):
 
 class RecordingFile(_Response):
     id: str | None = None
-    meeting_id: str | None = None
     recording_start: str | None = None
     recording_end: str | None = None
     file_type: str | None = None
@@ -163,22 +156,15 @@ class RecordingFile(_Response):
 class RecordedMeeting(_Response):
     uuid: str | None = None
     id: int | None = None
-    host_id: str | None = None
     topic: str | None = None
-    type: int | None = None
     start_time: str | None = None
     timezone: str | None = None
     duration: int | None = None
     total_size: float | None = None
-    recording_count: int | None = None
     share_url: str | None = None
     recording_files: list[RecordingFile] = []
 
 
-class RecordingList(_Response):
+class RecordingList(Page[RecordedMeeting]):
     from_: str | None = Field(default=None, alias="from")
     to: str | None = None
-    page_size: int | None = None
-    total_records: int | None = None
-    next_page_token: str | None = None
-    meetings: list[RecordedMeeting] = []

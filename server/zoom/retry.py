@@ -11,7 +11,7 @@ from email.utils import parsedate_to_datetime
 import anyio
 import httpx2
 
-from zoom_mcp.server.zoom.errors import ZoomTimeout, ZoomTransportError
+from zoom_mcp.server.zoom.errors import ZoomTimeout, ZoomTransportError, error_from_response
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Failures that happen before a single byte of the request left: Zoom cannot have acted.
@@ -85,9 +85,10 @@ async def send_with_retries(
     policy: RetryPolicy,
     timeout_seconds: float,
 ) -> httpx2.Response:
-    """Send, retrying what the policy allows; returns the last response, success or not.
+    """Send, retrying what the policy allows; returns a successful response.
 
-    Raises `ZoomTransportError`/`ZoomTimeout` when no answer came back and no retry is allowed.
+    Raises the `ZoomError` for the last answer when it is not a success (its `Retry-After` parsed once,
+    here), or `ZoomTransportError`/`ZoomTimeout` when no answer came back and no retry is allowed.
     The deadline covers each attempt whatever the transport (an in-process one has no timeouts).
     """
     attempt = 1
@@ -112,18 +113,17 @@ async def send_with_retries(
                 request_sent=not isinstance(error, _NOT_SENT_ERRORS),
             )
         else:
-            if response.is_success or attempt >= policy.max_attempts:
-                return response
-            if not policy.may_retry_status(response.status_code, idempotent=idempotent):
+            if response.is_success:
                 return response
             retry_at = parse_retry_after(response.headers.get("retry-after"), policy.clock())
-            wait = policy.wait_seconds(attempt, retry_at)
-            if wait > policy.max_wait_seconds:
-                return response
-            await response.aclose()
-            await policy.sleep(wait)
-            attempt += 1
-            continue
+            if attempt < policy.max_attempts and policy.may_retry_status(response.status_code, idempotent=idempotent):
+                wait = policy.wait_seconds(attempt, retry_at)
+                if wait <= policy.max_wait_seconds:
+                    await response.aclose()
+                    await policy.sleep(wait)
+                    attempt += 1
+                    continue
+            raise error_from_response(response, resets_at=retry_at)
         if attempt >= policy.max_attempts or (failure.request_sent and not idempotent):
             raise failure
         await policy.sleep(policy.backoff_seconds(attempt))

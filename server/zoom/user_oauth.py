@@ -11,7 +11,7 @@ import base64
 import hashlib
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlencode
@@ -22,7 +22,7 @@ from pydantic import SecretStr
 from zoom_mcp.server.zoom.auth import token_endpoint_answer
 from zoom_mcp.server.zoom.errors import ZoomInvalidResponse
 from zoom_mcp.server.zoom.grant import Grant
-from zoom_mcp.server.zoom.retry import RetryPolicy, send_with_retries
+from zoom_mcp.server.zoom.http import ZoomHTTP
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
@@ -69,21 +69,17 @@ class UserOAuthClient:
 
     def __init__(
         self,
-        http: httpx2.AsyncClient,
+        http: ZoomHTTP,
         *,
         endpoints: OAuthEndpoints,
         client_id: str,
         client_secret: SecretStr | None,
-        retry: RetryPolicy,
-        timeout_seconds: float,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._http = http
         self.endpoints = endpoints
         self.client_id = client_id
         self._client_secret = client_secret if client_secret and client_secret.get_secret_value() else None
-        self._retry = retry
-        self._timeout_seconds = timeout_seconds
         self._clock = clock
 
     def __repr__(self) -> str:
@@ -149,22 +145,16 @@ class UserOAuthClient:
         if secret is None:
             form = {**form, "client_id": self.client_id}
         basic = httpx2.BasicAuth(self.client_id, secret.get_secret_value()) if secret is not None else None
-
-        def send() -> Awaitable[httpx2.Response]:
-            if basic is None:
-                return self._http.post(url, data=form)
-            return self._http.post(url, data=form, auth=basic)
-
-        response = await send_with_retries(
-            send,
-            method="POST",
+        response = await self._http.send(
+            "POST",
+            url,
             # Never resent once it may have reached Zoom: a refresh token or code presented twice is spent,
             # and in strict rotation the second presentation revokes the whole grant.
             idempotent=False,
-            policy=self._retry,
-            timeout_seconds=self._timeout_seconds,
+            data=form,
+            auth=basic,
         )
-        return token_endpoint_answer(response, self._retry)
+        return token_endpoint_answer(response)
 
     def _grant(self, body: dict[str, object]) -> Grant:
         access, refresh, expires_in = body.get("access_token"), body.get("refresh_token"), body.get("expires_in")

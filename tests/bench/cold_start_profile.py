@@ -64,8 +64,8 @@ settings = Settings(); mark("Settings()")
 server = app.create_app(settings); mark("create_app: register the tools (their JSON schemas)")
 import anyio
 async def lifespan_and_list():
-    async with app.new_http_client(transport=None, timeout_seconds=30):
-        mark("lifespan: new_http_client (httpx2.AsyncClient: httpcore2 import + SSL context)")
+    async with app.ZoomHTTP(timeout_seconds=30):
+        mark("lifespan: ZoomHTTP (httpx2.AsyncClient: httpcore2 import + SSL context)")
         await server.list_tools(); mark("first list_tools")
 anyio.run(lifespan_and_list)
 print(json.dumps([[b, (t1 - t0) * 1000] for (_, t0), (b, t1) in zip(marks, marks[1:])]))
@@ -79,7 +79,7 @@ import zoom_mcp.server.app as app
 @asynccontextmanager
 async def no_client(**_):
     yield None
-app.new_http_client = no_client
+app.ZoomHTTP = no_client
 """
 GC_ON_AFTER_CREATE_APP = """
 import zoom_mcp.server.app as app

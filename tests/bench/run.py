@@ -42,7 +42,7 @@ DEFAULT_OUTPUT = HERE / "results.json"
 
 COLD_START_TARGET_RATIO = 1.10
 OVERHEAD_TARGET_MS = 2.0
-# The server's own pool size (zoom_mcp.server.zoom.client.new_http_client): the direct baseline uses it too.
+# The server's own pool size (zoom_mcp.server.zoom.http.ZoomHTTP): the direct baseline uses it too.
 POOL_CONNECTIONS = 20
 SLOW_LOOPBACK_MS = 30.0
 BUSY_LOAD_AVERAGE = 0.5

@@ -10,11 +10,11 @@ from mcp import Client
 
 from tests.conftest import sandbox_settings
 from tests.tool_calls.conftest import call_error, call_ok
-from tests.zoom_client.user_oauth_fixtures import oauth_client, save, sign_in
+from tests.zoom_client.user_oauth_fixtures import oauth_client, sandbox_http, save, sign_in
 from zoom_mcp.server.app import create_app
 from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
-from zoom_mcp.server.settings import Settings, UserOAuthCredentials
-from zoom_mcp.server.zoom.client import new_http_client
+from zoom_mcp.server.settings import Settings
+from zoom_mcp.server.zoom.credentials import UserOAuthCredentials
 from zoom_mcp.server.zoom.grant_store import FileGrantStore
 from zoom_mcp.server.zoom.retry import RetryPolicy
 
@@ -50,8 +50,8 @@ def user_settings(sandbox: Sandbox, token_file: Path) -> Settings:
 
 async def test_tools_act_as_the_person_who_signed_in(sandbox: Sandbox, retry: RetryPolicy, tmp_path: Path) -> None:
     someone = sandbox.state.users[1]
-    async with new_http_client(transport=sandbox.transport(), timeout_seconds=5.0) as http:
-        grant = await sign_in(oauth_client(sandbox, http, retry), http, user_id=someone.id)
+    async with sandbox_http(sandbox, retry) as (http, browser):
+        grant = await sign_in(oauth_client(sandbox, http), browser, user_id=someone.id)
     await save(FileGrantStore(tmp_path / "grant.json"), grant)
     app = create_app(user_settings(sandbox, tmp_path / "grant.json"), transport=sandbox.transport(), retry=retry)
     async with Client(app) as client:

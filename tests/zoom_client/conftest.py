@@ -10,7 +10,9 @@ from pydantic import SecretStr
 
 from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
 from zoom_mcp.server.zoom.auth import ServerToServerOAuth, StaticToken, TokenProvider
-from zoom_mcp.server.zoom.client import ZoomClient, new_http_client
+from zoom_mcp.server.zoom.client import ZoomClient
+from zoom_mcp.server.zoom.credentials import ServerToServerCredentials
+from zoom_mcp.server.zoom.http import ZoomHTTP
 from zoom_mcp.server.zoom.retry import RetryPolicy
 
 
@@ -26,22 +28,22 @@ async def zoom_client(
     timeout_seconds: float = 5.0,
 ) -> AsyncIterator[tuple[ZoomClient, TokenProvider]]:
     """A client with S2S OAuth against the sandbox (default), or with a static token."""
-    async with new_http_client(transport=transport or sandbox.transport(), timeout_seconds=timeout_seconds) as http:
+    async with ZoomHTTP(
+        timeout_seconds=timeout_seconds, retry=retry, transport=transport or sandbox.transport()
+    ) as http:
         tokens: TokenProvider
         if static_token is not None:
             tokens = StaticToken(SecretStr(static_token))
         else:
+            credentials = ServerToServerCredentials(
+                sandbox.credentials.account_id,
+                sandbox.credentials.client_id,
+                SecretStr(client_secret or sandbox.credentials.client_secret),
+            )
             tokens = ServerToServerOAuth(
                 http,
                 token_url=f"{SANDBOX_ORIGIN}/oauth/token",
-                account_id=sandbox.credentials.account_id,
-                client_id=sandbox.credentials.client_id,
-                client_secret=SecretStr(client_secret or sandbox.credentials.client_secret),
-                retry=retry,
-                timeout_seconds=timeout_seconds,
+                credentials=credentials,
                 **({"clock": clock} if clock else {}),
             )
-        client = ZoomClient(
-            http, api_base_url=f"{SANDBOX_ORIGIN}/v2", tokens=tokens, retry=retry, timeout_seconds=timeout_seconds
-        )
-        yield client, tokens
+        yield ZoomClient(http, api_base_url=f"{SANDBOX_ORIGIN}/v2", tokens=tokens), tokens

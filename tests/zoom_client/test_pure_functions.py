@@ -106,3 +106,21 @@ def test_path_segment_refuses_dot_segments(value: str) -> None:
 )
 def test_meeting_uuid_is_double_encoded_when_zoom_requires_it(uuid: str, segment: str) -> None:
     assert meeting_uuid_segment(uuid) == segment
+
+
+def test_each_vocabulary_table_names_every_code_once() -> None:
+    from typing import get_args
+
+    from zoom_mcp.server.zoom import vocabulary
+
+    assert set(vocabulary.MEETING_TYPES.values()) == set(get_args(vocabulary.MeetingTypeName))
+    assert set(vocabulary.RECURRENCE_TYPES) == set(get_args(vocabulary.RecurrenceTypeCode))
+    assert set(vocabulary.RECURRENCE_TYPES.values()) == set(get_args(vocabulary.RecurrenceTypeName))
+    for table, inverse in (
+        (vocabulary.MEETING_TYPES, vocabulary.MEETING_TYPE_CODES),
+        (vocabulary.RECURRENCE_TYPES, vocabulary.RECURRENCE_TYPE_CODES),
+    ):
+        assert {code: name for name, code in inverse.items()} == table
+    assert {
+        code for code, name in vocabulary.MEETING_TYPES.items() if name.startswith("recurring")
+    } == vocabulary.RECURRING_MEETING_TYPES

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
-from zoom_mcp.server.settings import ServerToServerCredentials, Settings, StaticTokenCredentials
+from zoom_mcp.server.settings import Settings
+from zoom_mcp.server.zoom.credentials import ServerToServerCredentials, StaticTokenCredentials
 
 
 def test_defaults() -> None:

@@ -8,9 +8,8 @@ import anyio
 import pytest
 
 from tests.conftest import FakeClock
-from tests.zoom_client.user_oauth_fixtures import oauth_client, save, sign_in, user_client
+from tests.zoom_client.user_oauth_fixtures import oauth_client, sandbox_http, save, sign_in, user_client
 from zoom_mcp.server.sandbox import Fault, Sandbox
-from zoom_mcp.server.zoom.client import new_http_client
 from zoom_mcp.server.zoom.errors import ZoomServerError, ZoomSignInRequired, ZoomTokenError
 from zoom_mcp.server.zoom.grant import Grant
 from zoom_mcp.server.zoom.grant_store import FileGrantStore
@@ -28,8 +27,8 @@ async def signed_in(
     sandbox: Sandbox, store: FileGrantStore, retry: RetryPolicy, clock: FakeClock, *, public: bool = False
 ) -> Grant:
     sandbox.strict_rotation = True
-    async with new_http_client(transport=sandbox.transport(), timeout_seconds=5.0) as http:
-        grant = await sign_in(oauth_client(sandbox, http, retry, public=public, clock=clock), http)
+    async with sandbox_http(sandbox, retry) as (http, browser):
+        grant = await sign_in(oauth_client(sandbox, http, public=public, clock=clock), browser)
     await save(store, grant)
     return grant
 
@@ -43,8 +42,8 @@ async def test_me_is_the_person_who_signed_in(
 ) -> None:
     someone = sandbox.state.users[1]
     assert someone.id != sandbox.state.owner_id
-    async with new_http_client(transport=sandbox.transport(), timeout_seconds=5.0) as http:
-        grant = await sign_in(oauth_client(sandbox, http, retry, clock=clock), http, user_id=someone.id)
+    async with sandbox_http(sandbox, retry) as (http, browser):
+        grant = await sign_in(oauth_client(sandbox, http, clock=clock), browser, user_id=someone.id)
     await save(store, grant)
     async with user_client(sandbox, store, retry, clock=clock) as (client, _):
         assert (await client.get_user("me")).id == someone.id
@@ -147,9 +146,9 @@ async def test_signing_in_again_elsewhere_ends_the_grant_and_says_so(
     sandbox: Sandbox, store: FileGrantStore, retry: RetryPolicy, clock: FakeClock
 ) -> None:
     grant = await signed_in(sandbox, store, retry, clock)
-    async with new_http_client(transport=sandbox.transport(), timeout_seconds=5.0) as http:
+    async with sandbox_http(sandbox, retry) as (http, browser):
         # The same person and app on another machine: Zoom keeps only the newest grant.
-        await sign_in(oauth_client(sandbox, http, retry, clock=clock), http)
+        await sign_in(oauth_client(sandbox, http, clock=clock), browser)
     clock.advance(grant.expires_at - clock.now)
     async with user_client(sandbox, store, retry, clock=clock) as (client, _):
         with pytest.raises(ZoomSignInRequired) as raised:

@@ -12,8 +12,9 @@ from pydantic import SecretStr
 
 from tests.oauth_browser import consent
 from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
-from zoom_mcp.server.zoom.client import ZoomClient, new_http_client
+from zoom_mcp.server.zoom.client import ZoomClient
 from zoom_mcp.server.zoom.grant import Grant, GrantStore, UserOAuth
+from zoom_mcp.server.zoom.http import ZoomHTTP
 from zoom_mcp.server.zoom.retry import RetryPolicy
 from zoom_mcp.server.zoom.user_oauth import OAuthEndpoints, UserOAuthClient, new_code_verifier
 
@@ -25,10 +26,19 @@ ENDPOINTS = OAuthEndpoints(
 )
 
 
+@asynccontextmanager
+async def sandbox_http(sandbox: Sandbox, retry: RetryPolicy) -> AsyncIterator[tuple[ZoomHTTP, httpx2.AsyncClient]]:
+    """The server's HTTP layer and a person's browser, both on the sandbox."""
+    async with (
+        ZoomHTTP(timeout_seconds=5.0, retry=retry, transport=sandbox.transport()) as http,
+        httpx2.AsyncClient(transport=sandbox.transport()) as browser,
+    ):
+        yield http, browser
+
+
 def oauth_client(
     sandbox: Sandbox,
-    http: httpx2.AsyncClient,
-    retry: RetryPolicy,
+    http: ZoomHTTP,
     *,
     public: bool = False,
     clock: Callable[[], float] | None = None,
@@ -40,17 +50,15 @@ def oauth_client(
         endpoints=ENDPOINTS,
         client_id=app.public_client_id if public else app.client_id,
         client_secret=None if public else SecretStr(client_secret or app.client_secret),
-        retry=retry,
-        timeout_seconds=5.0,
         **({"clock": clock} if clock else {}),
     )
 
 
-async def sign_in(oauth: UserOAuthClient, http: httpx2.AsyncClient, *, user_id: str | None = None) -> Grant:
+async def sign_in(oauth: UserOAuthClient, browser: httpx2.AsyncClient, *, user_id: str | None = None) -> Grant:
     """The authorization-code flow with PKCE, the browser part scripted."""
     verifier, state = new_code_verifier(), secrets.token_urlsafe(16)
     url = oauth.authorization_url(redirect_uri=REDIRECT_URI, state=state, verifier=verifier)
-    answer = await consent(http, url, user_id=user_id)
+    answer = await consent(browser, url, user_id=user_id)
     assert answer.status_code == 302, answer.text
     query = parse_qs(urlsplit(answer.headers["location"]).query)
     assert query["state"] == [state]
@@ -72,8 +80,7 @@ async def user_client(
     public: bool = False,
     client_secret: str | None = None,
 ) -> AsyncIterator[tuple[ZoomClient, UserOAuth]]:
-    async with new_http_client(transport=sandbox.transport(), timeout_seconds=5.0) as http:
-        oauth = oauth_client(sandbox, http, retry, public=public, clock=clock, client_secret=client_secret)
+    async with ZoomHTTP(timeout_seconds=5.0, retry=retry, transport=sandbox.transport()) as http:
+        oauth = oauth_client(sandbox, http, public=public, clock=clock, client_secret=client_secret)
         tokens = UserOAuth(store, oauth, client_id=oauth.client_id, **({"clock": clock} if clock else {}))
-        client = ZoomClient(http, api_base_url=f"{SANDBOX_ORIGIN}/v2", tokens=tokens, retry=retry, timeout_seconds=5.0)
-        yield client, tokens
+        yield ZoomClient(http, api_base_url=f"{SANDBOX_ORIGIN}/v2", tokens=tokens), tokens
