@@ -1,53 +1,86 @@
-"""Every tool the server offers, with its annotations: the one list the app factory registers."""
+"""Every tool the server offers, in the order `tools/list` shows them, and what is derived from them.
+
+Adding a tool: declare it with `@zoom_tool` beside its function (tools/spec.py), then list it here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-from mcp_types import ToolAnnotations
+import inspect
+import json
 
 from zoom_mcp.tools import meetings, recordings, users
-
-READ = ToolAnnotations(read_only_hint=True, open_world_hint=True)
-
-
-@dataclass(frozen=True)
-class ToolSpec:
-    function: Callable[..., Any]
-    title: str
-    annotations: ToolAnnotations
-
-    @property
-    def name(self) -> str:
-        return self.function.__name__
-
-    @property
-    def writes(self) -> bool:
-        return not self.annotations.read_only_hint
-
+from zoom_mcp.tools.spec import ToolSpec
 
 TOOLS: tuple[ToolSpec, ...] = (
-    ToolSpec(users.get_user_info, "Get Zoom user", READ),
-    ToolSpec(meetings.list_meetings, "List Zoom meetings", READ),
-    ToolSpec(
-        meetings.create_meeting,
-        "Create Zoom meeting",
-        ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True),
-    ),
-    ToolSpec(meetings.get_meeting, "Get Zoom meeting", READ),
-    ToolSpec(
-        meetings.update_meeting,
-        "Update Zoom meeting",
-        ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=True),
-    ),
-    ToolSpec(
-        meetings.delete_meeting,
-        "Delete Zoom meeting",
-        ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=True),
-    ),
-    ToolSpec(users.list_users, "List Zoom users", READ),
-    ToolSpec(recordings.list_recordings, "List Zoom cloud recordings", READ),
-    ToolSpec(recordings.get_meeting_transcript, "Read a Zoom meeting transcript", READ),
+    users.get_user_info,
+    meetings.list_meetings,
+    meetings.create_meeting,
+    meetings.get_meeting,
+    meetings.update_meeting,
+    meetings.delete_meeting,
+    users.list_users,
+    recordings.list_recordings,
+    recordings.get_meeting_transcript,
 )
+
+
+def offered(*, read_only: bool) -> tuple[ToolSpec, ...]:
+    """The tools a server registers: in read-only mode, none that changes anything in Zoom."""
+    return tuple(spec for spec in TOOLS if not (read_only and spec.writes))
+
+
+def capabilities(tools: tuple[ToolSpec, ...]) -> str:
+    """The instructions' list of what the server can do, from the tools' titles ("Get Zoom user" -> get user)."""
+    what = ", ".join(spec.title.replace("Zoom ", "").lower() for spec in tools)
+    text = f"Zoom tools for the account configured in this server: {what}."
+    creating = [spec.name for spec in tools if spec.writes and not spec.annotations.idempotent_hint]
+    if creating:
+        text += f" {' and '.join(creating)} make something new on every call, so never call one twice for one request."
+    return text
+
+
+def description(spec: ToolSpec) -> str:
+    return inspect.cleandoc(spec.function.__doc__ or "")
+
+
+def signature(spec: ToolSpec) -> str:
+    """`name(required, optional=default, ...)` as a person would call the tool; the context is left out."""
+    parameters = list(inspect.signature(spec.function).parameters.values())[1:]
+    shown = [
+        parameter.name
+        if parameter.default in (inspect.Parameter.empty, None)
+        else f"{parameter.name}={json.dumps(parameter.default)}"
+        for parameter in parameters
+    ]
+    return f"{spec.name}({', '.join(shown)})"
+
+
+def _first_paragraph(spec: ToolSpec) -> str:
+    return " ".join(description(spec).split("\n\n")[0].split())
+
+
+def _hints(spec: ToolSpec) -> str:
+    hints = spec.annotations
+    if hints.read_only_hint:
+        return "read-only"
+    return ", ".join(
+        [
+            "destructive" if hints.destructive_hint else "not destructive",
+            "idempotent" if hints.idempotent_hint else "not idempotent",
+        ]
+    )
+
+
+def readme_tool_table() -> str:
+    """The README's table of tools: name, the description's first paragraph, annotations."""
+    rows = [f"| `{signature(spec)}` | {_first_paragraph(spec)} | {_hints(spec)} |" for spec in TOOLS]
+    return "\n".join(["| tool | what it does | annotations |", "|---|---|---|", *rows])
+
+
+def readme_scope_table() -> str:
+    """The README's table of the scopes a Server-to-Server OAuth app needs, tool by tool."""
+    rows = []
+    for spec in TOOLS:
+        classic, *granular = spec.scopes.account_level()
+        rows.append(f"| `{spec.name}` | `{classic}` | {', '.join(f'`{scope}`' for scope in granular)} |")
+    return "\n".join(["| tool | classic scope | granular scopes |", "|---|---|---|", *rows])

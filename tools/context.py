@@ -38,20 +38,17 @@ class ZoomAccess:
         return self._client
 
 
-def zoom_access(ctx: Context[Any, Any]) -> ZoomAccess:
-    access = ctx.request_context.lifespan_context
-    if not isinstance(access, ZoomAccess):
-        raise TypeError("the server's lifespan must yield a ZoomAccess")
-    return access
+# What a tool function declares as its first parameter; the SDK fills it in.
+ZoomContext = Context[ZoomAccess, Any]
 
 
-def zoom_client(ctx: Context[Any, Any]) -> ZoomClient:
-    return zoom_access(ctx).client()
+def zoom_client(ctx: ZoomContext) -> ZoomClient:
+    return ctx.request_context.lifespan_context.client()
 
 
-def tool_result(ctx: Context[Any, Any], view: View) -> CallToolResult:
+def tool_result(ctx: ZoomContext, view: View) -> CallToolResult:
     """Structured content (unset fields left out) plus the same JSON, compact, as text."""
-    if zoom_access(ctx).sandbox:
+    if ctx.request_context.lifespan_context.sandbox:
         view = view.model_copy(update={"sandbox": True})
     structured = view.model_dump(mode="json", exclude_none=True)
     text = json.dumps(structured, ensure_ascii=False, separators=(",", ":"))

@@ -25,6 +25,11 @@ from zoom_mcp.server.zoom.errors import (
     ZoomTransportError,
 )
 
+
+class InvalidArguments(ToolError):
+    """Arguments that pass the schema but not a tool's own checks; reported like schema errors."""
+
+
 _TOKEN_ERROR_HINTS = {
     "invalid_client": "Check ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET: they must be the Client ID and Client Secret "
     "of an activated Server-to-Server OAuth app.",

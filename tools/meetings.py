@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import Field
 
-from zoom_mcp.server.zoom.models import MeetingRequest, MeetingSettingsRequest
-from zoom_mcp.tools.context import tool_result, zoom_client
-from zoom_mcp.tools.errors import reported_to_the_model
+from zoom_mcp.server.zoom.models import MeetingRequest, MeetingSettings
+from zoom_mcp.server.zoom.vocabulary import MEETING_TYPE_CODES, RECURRING_MEETING_TYPES
+from zoom_mcp.tools.context import ZoomContext, tool_result, zoom_client
+from zoom_mcp.tools.errors import InvalidArguments, reported_to_the_model
 from zoom_mcp.tools.params import (
     Agenda,
     AutoRecording,
@@ -31,19 +30,15 @@ from zoom_mcp.tools.params import (
     UserId,
 )
 from zoom_mcp.tools.recurrence import Recurrence, RecurrenceParam
-from zoom_mcp.tools.views import MeetingDeleted, MeetingDetails, MeetingPage, MeetingSummary
+from zoom_mcp.tools.spec import CREATE, DELETE, READ, UPDATE, Scopes, zoom_tool
+from zoom_mcp.tools.views import MeetingDeleted, MeetingDetails, MeetingPage
 
-MEETING_TYPE_CODES: dict[str, Literal[1, 2, 3, 8]] = {
-    "instant": 1,
-    "scheduled": 2,
-    "recurring_no_fixed_time": 3,
-    "recurring_fixed_time": 8,
-}
 ListType = Literal["scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings"]
 
 
+@zoom_tool("List Zoom meetings", READ, Scopes("meeting:read", ("meeting:read:list_meetings",)))
 async def list_meetings(
-    ctx: Context[Any, Any],
+    ctx: ZoomContext,
     user_id: UserId = "me",
     type: Annotated[
         ListType,
@@ -64,19 +59,12 @@ async def list_meetings(
         page = await zoom_client(ctx).list_meetings(
             user_id, type=type, page_size=page_size, next_page_token=next_page_token
         )
-    return tool_result(
-        ctx,
-        MeetingPage(
-            meetings=[MeetingSummary.of(meeting) for meeting in page.meetings],
-            total_records=page.total_records,
-            page_size=page.page_size,
-            next_page_token=page.next_page_token or None,
-        ),
-    )
+    return tool_result(ctx, MeetingPage.of(page))
 
 
+@zoom_tool("Create Zoom meeting", CREATE, Scopes("meeting:write", ("meeting:write:meeting",)))
 async def create_meeting(
-    ctx: Context[Any, Any],
+    ctx: ZoomContext,
     topic: Topic,
     user_id: Annotated[UserId, Field(description="Host of the meeting: 'me', a user id or an email.")] = "me",
     type: Annotated[
@@ -106,26 +94,15 @@ async def create_meeting(
     For a series, pass recurrence (daily, weekly or monthly). Zoom allows 100 create/update requests per user
     per day.
     """
-    body = _meeting_request(
-        topic=topic,
-        type=MEETING_TYPE_CODES[_meeting_type(type, recurrence, start_time)],
-        start_time=start_time,
-        duration=duration,
-        timezone=timezone,
-        agenda=agenda,
-        password=password,
-        recurrence=recurrence,
-        settings=_settings(
-            host_video, participant_video, join_before_host, mute_upon_entry, waiting_room, auto_recording
-        ),
-    )
+    body = _meeting_request(locals(), type=MEETING_TYPE_CODES[_meeting_type(type, recurrence, start_time)])
     with reported_to_the_model(writes=True):
         meeting = await zoom_client(ctx).create_meeting(user_id, body)
     return tool_result(ctx, MeetingDetails.of(meeting))
 
 
+@zoom_tool("Get Zoom meeting", READ, Scopes("meeting:read", ("meeting:read:meeting",)))
 async def get_meeting(
-    ctx: Context[Any, Any], meeting_id: MeetingId, occurrence_id: OccurrenceId = None
+    ctx: ZoomContext, meeting_id: MeetingId, occurrence_id: OccurrenceId = None
 ) -> Annotated[CallToolResult, MeetingDetails]:
     """Get one meeting's details: topic, times (UTC and local), duration, agenda, join URL, passcode, host,
     settings, and for a recurring meeting its recurrence and occurrences (with their occurrence_id)."""
@@ -134,8 +111,9 @@ async def get_meeting(
     return tool_result(ctx, MeetingDetails.of(meeting))
 
 
+@zoom_tool("Update Zoom meeting", UPDATE, Scopes("meeting:write", ("meeting:update:meeting",)))
 async def update_meeting(
-    ctx: Context[Any, Any],
+    ctx: ZoomContext,
     meeting_id: MeetingId,
     occurrence_id: OccurrenceId = None,
     topic: NewTopic = None,
@@ -158,26 +136,14 @@ async def update_meeting(
     re-configure a meeting. With occurrence_id only that occurrence changes, and only agenda, start_time,
     duration and the settings flags may be given. Counts against Zoom's 100 create/update requests per day.
     """
-    body = _meeting_request(
-        topic=topic,
-        type=None,
-        start_time=start_time,
-        duration=duration,
-        timezone=timezone,
-        agenda=agenda,
-        password=password,
-        recurrence=recurrence,
-        settings=_settings(
-            host_video, participant_video, join_before_host, mute_upon_entry, waiting_room, auto_recording
-        ),
-    )
+    body = _meeting_request(locals(), type=None)
     changes = body.wire()
     if not changes:
-        raise ToolError("Nothing to change: give at least one field to update.")
+        raise InvalidArguments("Nothing to change: give at least one field to update.")
     if occurrence_id is not None and (
         forbidden := sorted(set(changes) - {"agenda", "start_time", "duration", "settings"})
     ):
-        raise ToolError(
+        raise InvalidArguments(
             f"An occurrence can only change agenda, start_time, duration and settings, not {', '.join(forbidden)}; "
             "omit occurrence_id to change the whole series."
         )
@@ -188,8 +154,9 @@ async def update_meeting(
     return tool_result(ctx, MeetingDetails.of(meeting))
 
 
+@zoom_tool("Delete Zoom meeting", DELETE, Scopes("meeting:write", ("meeting:delete:meeting",)))
 async def delete_meeting(
-    ctx: Context[Any, Any],
+    ctx: ZoomContext,
     meeting_id: MeetingId,
     occurrence_id: OccurrenceId = None,
     cancel_meeting_reminder: Annotated[
@@ -214,7 +181,7 @@ async def delete_meeting(
         start = occurrence.start_time if occurrence else details.start_time
         summary = f"Deleted the occurrence {occurrence_id} ({start}) of '{details.topic}'; the series remains."
     else:
-        scope = "series" if meeting.type in {3, 8} else "meeting"
+        scope = "series" if meeting.type in RECURRING_MEETING_TYPES else "meeting"
         start = details.start_time
         summary = f"Deleted the {'whole recurring series' if scope == 'series' else 'meeting'} '{details.topic}'."
     return tool_result(
@@ -236,68 +203,42 @@ def wire_start_time(start_time: str, timezone: str | None) -> str:
     if moment.tzinfo is not None:
         return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if timezone is None:
-        raise ToolError(
+        raise InvalidArguments(
             "start_time has no offset, so its timezone is ambiguous: add 'Z' or an offset such as '+02:00', "
             "or pass timezone (e.g. 'America/New_York')."
         )
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _meeting_request(
-    *,
-    topic: str | None,
-    type: Literal[1, 2, 3, 8] | None,
-    start_time: str | None,
-    duration: int | None,
-    timezone: str | None,
-    agenda: str | None,
-    password: str | None,
-    recurrence: RecurrenceParam | None,
-    settings: MeetingSettingsRequest | None,
-) -> MeetingRequest:
-    """Zoom's request body: the start in Zoom's wire format, the recurrence with Zoom's codes."""
+def _meeting_request(arguments: dict[str, Any], *, type: int | None) -> MeetingRequest:
+    """Zoom's request body from a meeting tool's own arguments (its `locals()`), the settings flags picked by
+    the names of Zoom's settings fields: the start in Zoom's wire format, the recurrence with Zoom's codes."""
+    start_time: str | None = arguments["start_time"]
+    recurrence: RecurrenceParam | None = arguments["recurrence"]
+    settings = MeetingSettings.model_validate({name: arguments[name] for name in MeetingSettings.model_fields})
     return MeetingRequest(
-        topic=topic,
+        topic=arguments["topic"],
         type=type,
-        start_time=wire_start_time(start_time, timezone) if start_time else None,
-        duration=duration,
-        timezone=timezone,
-        agenda=agenda,
-        password=password,
+        start_time=wire_start_time(start_time, arguments["timezone"]) if start_time else None,
+        duration=arguments["duration"],
+        timezone=arguments["timezone"],
+        agenda=arguments["agenda"],
+        password=arguments["password"],
         recurrence=recurrence.wire() if recurrence else None,
-        settings=settings,
+        settings=settings if settings.model_dump(exclude_none=True) else None,
     )
 
 
-def _meeting_type(requested: str | None, recurrence: RecurrenceParam | None, start_time: str | None) -> str:
+def _meeting_type(
+    requested: MeetingTypeParam | None, recurrence: RecurrenceParam | None, start_time: str | None
+) -> MeetingTypeParam:
     if requested is None:
         if recurrence is None:
             return "scheduled"
         return "recurring_fixed_time" if start_time else "recurring_no_fixed_time"
     recurring = requested.startswith("recurring")
     if requested == "recurring_fixed_time" and recurrence is None:
-        raise ToolError("type recurring_fixed_time needs recurrence (daily, weekly or monthly).")
+        raise InvalidArguments("type recurring_fixed_time needs recurrence (daily, weekly or monthly).")
     if recurrence is not None and not recurring:
-        raise ToolError(f"recurrence cannot be used with type {requested}; omit type or use a recurring type.")
+        raise InvalidArguments(f"recurrence cannot be used with type {requested}; omit type or use a recurring type.")
     return requested
-
-
-def _settings(
-    host_video: bool | None,
-    participant_video: bool | None,
-    join_before_host: bool | None,
-    mute_upon_entry: bool | None,
-    waiting_room: bool | None,
-    auto_recording: str | None,
-) -> MeetingSettingsRequest | None:
-    settings = MeetingSettingsRequest.model_validate(
-        {
-            "host_video": host_video,
-            "participant_video": participant_video,
-            "join_before_host": join_before_host,
-            "mute_upon_entry": mute_upon_entry,
-            "waiting_room": waiting_room,
-            "auto_recording": auto_recording,
-        }
-    )
-    return settings if settings.model_dump(exclude_none=True) else None

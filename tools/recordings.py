@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
-from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import AfterValidator, Field
 
 from zoom_mcp.server.zoom.transcript import parse_vtt
-from zoom_mcp.tools.context import tool_result, zoom_client
-from zoom_mcp.tools.errors import reported_to_the_model
+from zoom_mcp.tools.context import ZoomContext, tool_result, zoom_client
+from zoom_mcp.tools.errors import InvalidArguments, reported_to_the_model
 from zoom_mcp.tools.params import NextPageToken, PageSize, UserId
-from zoom_mcp.tools.views import CueView, RecordedMeetingView, RecordingPage, TranscriptPage, local_time
+from zoom_mcp.tools.spec import READ, Scopes, zoom_tool
+from zoom_mcp.tools.views import CueView, RecordingPage, TranscriptPage, local_time
 
 # Meeting ids are digits; instance uuids are base64 (24 characters for 16 bytes).
 _MEETING_ID_OR_UUID = re.compile(r"^(\d{9,20}|[A-Za-z0-9+/=_-]{16,60})$")
@@ -31,8 +31,9 @@ def _meeting_id_or_uuid(value: int | str) -> str:
     return text
 
 
+@zoom_tool("List Zoom cloud recordings", READ, Scopes("recording:read", ("cloud_recording:read:list_user_recordings",)))
 async def list_recordings(
-    ctx: Context[Any, Any],
+    ctx: ZoomContext,
     user_id: UserId = "me",
     from_date: Annotated[DateText, Field(description="First day, yyyy-mm-dd. Default: 30 days before to_date.")] = None,
     to_date: Annotated[DateText, Field(description="Last day, yyyy-mm-dd. Default: today (UTC).")] = None,
@@ -54,21 +55,14 @@ async def list_recordings(
             page_size=page_size,
             next_page_token=next_page_token,
         )
-    return tool_result(
-        ctx,
-        RecordingPage(
-            from_date=page.from_ or first.isoformat(),
-            to_date=page.to or last.isoformat(),
-            meetings=[RecordedMeetingView.of(meeting) for meeting in page.meetings],
-            total_records=page.total_records,
-            page_size=page.page_size,
-            next_page_token=page.next_page_token or None,
-        ),
-    )
+    return tool_result(ctx, RecordingPage.of(page, searched_from=first.isoformat(), searched_to=last.isoformat()))
 
 
+@zoom_tool(
+    "Read a Zoom meeting transcript", READ, Scopes("recording:read", ("cloud_recording:read:list_recording_files",))
+)
 async def get_meeting_transcript(
-    ctx: Context[Any, Any],
+    ctx: ZoomContext,
     meeting_id_or_uuid: Annotated[
         int | str,
         Field(
@@ -129,11 +123,11 @@ def _date_range(from_date: str | None, to_date: str | None) -> tuple[date, date]
         last = date.fromisoformat(to_date) if to_date else datetime.now(UTC).date()
         first = date.fromisoformat(from_date) if from_date else last - timedelta(days=MAX_RANGE_DAYS)
     except ValueError as error:
-        raise ToolError(f"from_date/to_date must be real dates (yyyy-mm-dd): {error}.") from None
+        raise InvalidArguments(f"from_date/to_date must be real dates (yyyy-mm-dd): {error}.") from None
     if first > last:
-        raise ToolError("from_date is after to_date.")
+        raise InvalidArguments("from_date is after to_date.")
     if (last - first).days > MAX_RANGE_DAYS:
-        raise ToolError(
+        raise InvalidArguments(
             f"Zoom lists at most {MAX_RANGE_DAYS} days of recordings per request; narrow from_date/to_date "
             "and call again for earlier windows."
         )

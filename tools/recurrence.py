@@ -7,8 +7,8 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from zoom_mcp.server.zoom import models
+from zoom_mcp.server.zoom.vocabulary import RECURRENCE_TYPE_CODES, RecurrenceTypeName
 
-_RECURRENCE_TYPES: dict[str, Literal[1, 2, 3]] = {"daily": 1, "weekly": 2, "monthly": 3}
 # Zoom's caps on repeat_interval per recurrence type (Meetings.json, recurrence.repeat_interval).
 _MAX_INTERVAL = {"daily": 99, "weekly": 50, "monthly": 10}
 Weekday = Annotated[int, Field(ge=1, le=7)]
@@ -19,7 +19,7 @@ class RecurrenceParam(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    type: Literal["daily", "weekly", "monthly"]
+    type: RecurrenceTypeName
     repeat_interval: int | None = Field(
         default=None, ge=1, description="Every N days (max 99), weeks (max 50) or months (max 10). Default 1."
     )
@@ -67,7 +67,7 @@ class RecurrenceParam(BaseModel):
 
     def wire(self) -> models.Recurrence:
         return models.Recurrence(
-            type=_RECURRENCE_TYPES[self.type],
+            type=RECURRENCE_TYPE_CODES[self.type],
             repeat_interval=self.repeat_interval,
             weekly_days=",".join(str(day) for day in sorted(set(self.weekly_days))) if self.weekly_days else None,
             monthly_day=self.monthly_day,

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
 from pydantic import Field
 
-from zoom_mcp.tools.context import tool_result, zoom_client
+from zoom_mcp.tools.context import ZoomContext, tool_result, zoom_client
 from zoom_mcp.tools.errors import reported_to_the_model
 from zoom_mcp.tools.params import NextPageToken, PageSize, UserId
+from zoom_mcp.tools.spec import READ, Scopes, zoom_tool
 from zoom_mcp.tools.views import UserPage, UserProfile
 
 
-async def get_user_info(ctx: Context[Any, Any], user_id: UserId = "me") -> Annotated[CallToolResult, UserProfile]:
+@zoom_tool("Get Zoom user", READ, Scopes("user:read", ("user:read:user",)))
+async def get_user_info(ctx: ZoomContext, user_id: UserId = "me") -> Annotated[CallToolResult, UserProfile]:
     """Get a Zoom user's profile: name, email, plan type, role, status, timezone and Personal Meeting ID.
 
     Use user_id='me' for the account owner (the Server-to-Server app's owner), or a user id / email address
@@ -25,8 +26,9 @@ async def get_user_info(ctx: Context[Any, Any], user_id: UserId = "me") -> Annot
     return tool_result(ctx, UserProfile.of(user))
 
 
+@zoom_tool("List Zoom users", READ, Scopes("user:read", ("user:read:list_users",), admin_only=True))
 async def list_users(
-    ctx: Context[Any, Any],
+    ctx: ZoomContext,
     status: Annotated[Literal["active", "inactive", "pending"], Field(description="Which users to list.")] = "active",
     page_size: PageSize = 30,
     next_page_token: NextPageToken = None,
@@ -38,12 +40,4 @@ async def list_users(
     """
     with reported_to_the_model():
         page = await zoom_client(ctx).list_users(status=status, page_size=page_size, next_page_token=next_page_token)
-    return tool_result(
-        ctx,
-        UserPage(
-            users=[UserProfile.of(user) for user in page.users],
-            total_records=page.total_records,
-            page_size=page.page_size,
-            next_page_token=page.next_page_token or None,
-        ),
-    )
+    return tool_result(ctx, UserPage.of(page))

@@ -7,30 +7,19 @@ Every meeting time is given in UTC and in the meeting's own timezone, so the mod
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from zoom_mcp.server.zoom import models
-
-MeetingTypeName = Literal[
-    "instant",
-    "scheduled",
-    "recurring_no_fixed_time",
-    "personal_meeting_room",
-    "recurring_fixed_time",
-    "screen_share_only",
-]
-MEETING_TYPE_NAMES: dict[int, MeetingTypeName] = {
-    1: "instant",
-    2: "scheduled",
-    3: "recurring_no_fixed_time",
-    4: "personal_meeting_room",
-    8: "recurring_fixed_time",
-    10: "screen_share_only",
-}
-USER_TYPE_NAMES = {1: "basic", 2: "licensed", 4: "unassigned_without_meetings_basic", 99: "none"}
+from zoom_mcp.server.zoom.vocabulary import (
+    MEETING_TYPES,
+    RECURRENCE_TYPES,
+    USER_TYPES,
+    MeetingTypeName,
+    RecurrenceTypeName,
+)
 
 
 class View(BaseModel):
@@ -64,7 +53,27 @@ def _seconds_between(start: str | None, end: str | None) -> int | None:
 
 
 def meeting_type_name(value: int | None) -> MeetingTypeName | None:
-    return MEETING_TYPE_NAMES.get(value) if value is not None else None
+    return MEETING_TYPES.get(value) if value is not None else None
+
+
+class PageView(View):
+    """One page of a list: the items in a field named after them, and the paging envelope."""
+
+    total_records: int | None = Field(default=None, description="Matches across all pages.")
+    page_size: int | None = None
+    next_page_token: str | None = Field(
+        default=None,
+        description="Pass as next_page_token to get the next page; absent on the last page. Expires after 15 min.",
+    )
+
+
+def paging(page: models.Page[Any]) -> dict[str, Any]:
+    """A page view's envelope fields from Zoom's."""
+    return {
+        "total_records": page.total_records,
+        "page_size": page.page_size,
+        "next_page_token": page.next_page_token or None,
+    }
 
 
 class UserProfile(View):
@@ -95,7 +104,7 @@ class UserProfile(View):
             first_name=user.first_name,
             last_name=user.last_name,
             display_name=user.display_name,
-            type=USER_TYPE_NAMES.get(user.type, str(user.type)),
+            type=USER_TYPES.get(user.type, str(user.type)),
             role_name=details.role_name if details else None,
             status=user.status,
             timezone=user.timezone,
@@ -142,14 +151,12 @@ class MeetingSummary(View):
         )
 
 
-class MeetingPage(View):
+class MeetingPage(PageView):
     meetings: list[MeetingSummary]
-    total_records: int | None = Field(default=None, description="Meetings matching, across all pages.")
-    page_size: int | None = None
-    next_page_token: str | None = Field(
-        default=None,
-        description="Pass as next_page_token to get the next page; absent on the last page. Expires after 15 min.",
-    )
+
+    @classmethod
+    def of(cls, page: models.Page[models.MeetingListItem]) -> MeetingPage:
+        return cls(meetings=[MeetingSummary.of(meeting) for meeting in page.items], **paging(page))
 
 
 class OccurrenceView(BaseModel):
@@ -162,21 +169,14 @@ class OccurrenceView(BaseModel):
     status: str | None = Field(default=None, description="available or deleted.")
 
 
-class MeetingSettingsView(BaseModel):
+class MeetingSettingsView(models.MeetingSettings):
     model_config = ConfigDict(extra="forbid")
-
-    host_video: bool | None = None
-    participant_video: bool | None = None
-    join_before_host: bool | None = None
-    mute_upon_entry: bool | None = None
-    waiting_room: bool | None = None
-    auto_recording: str | None = None
 
 
 class RecurrenceView(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    type: Literal["daily", "weekly", "monthly"]
+    type: RecurrenceTypeName
     repeat_interval: int | None = None
     weekly_days: str | None = Field(default=None, description="Days of week, 1=Sunday ... 7=Saturday.")
     monthly_day: int | None = None
@@ -184,13 +184,6 @@ class RecurrenceView(BaseModel):
     monthly_week_day: int | None = None
     end_times: int | None = None
     end_date_time: str | None = None
-
-
-RECURRENCE_TYPE_NAMES: dict[int, Literal["daily", "weekly", "monthly"]] = {
-    1: "daily",
-    2: "weekly",
-    3: "monthly",
-}
 
 
 class MeetingDetails(View):
@@ -222,7 +215,7 @@ class MeetingDetails(View):
         recurrence = None
         if meeting.recurrence is not None:
             recurrence = RecurrenceView(
-                type=RECURRENCE_TYPE_NAMES[meeting.recurrence.type],
+                type=RECURRENCE_TYPES[meeting.recurrence.type],
                 **meeting.recurrence.model_dump(exclude={"type"}),
             )
         return cls(
@@ -257,13 +250,12 @@ class MeetingDetails(View):
         )
 
 
-class UserPage(View):
+class UserPage(PageView):
     users: list[UserProfile]
-    total_records: int | None = Field(default=None, description="Users matching, across all pages.")
-    page_size: int | None = None
-    next_page_token: str | None = Field(
-        default=None, description="Pass as next_page_token to get the next page; absent on the last page."
-    )
+
+    @classmethod
+    def of(cls, page: models.Page[models.UserSummary]) -> UserPage:
+        return cls(users=[UserProfile.of(user) for user in page.items], **paging(page))
 
 
 class MeetingDeleted(View):
@@ -340,15 +332,19 @@ class RecordedMeetingView(BaseModel):
         )
 
 
-class RecordingPage(View):
+class RecordingPage(PageView):
     from_date: str | None = Field(default=None, description="First day searched (yyyy-mm-dd).")
     to_date: str | None = Field(default=None, description="Last day searched (yyyy-mm-dd).")
     meetings: list[RecordedMeetingView]
-    total_records: int | None = None
-    page_size: int | None = None
-    next_page_token: str | None = Field(
-        default=None, description="Pass as next_page_token to get the next page; absent on the last page."
-    )
+
+    @classmethod
+    def of(cls, page: models.RecordingList, *, searched_from: str, searched_to: str) -> RecordingPage:
+        return cls(
+            from_date=page.from_ or searched_from,
+            to_date=page.to or searched_to,
+            meetings=[RecordedMeetingView.of(meeting) for meeting in page.items],
+            **paging(page),
+        )
 
 
 class CueView(BaseModel):

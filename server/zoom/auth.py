@@ -166,21 +166,6 @@ class ServerToServerOAuth:
         )
 
 
-def token_endpoint_answer(response: httpx2.Response, retry: RetryPolicy) -> dict[str, object]:
-    """The JSON object of a successful answer from Zoom's OAuth endpoints, or the matching exception.
-
-    Those endpoints answer errors with `{"reason", "error"}` (ZoomTokenError), not the API's `{code, message}`.
-    """
-    body = token_endpoint_answer(response)
-    if response.status_code >= 400:
-        if "error" in body or "reason" in body:
-            raise ZoomTokenError(response.status_code, str(body.get("error", "")), str(body.get("reason", "")))
-        raise api_error_from_response(
-            response, resets_at=parse_retry_after(response.headers.get("retry-after"), retry.clock())
-        )
-    return body
-
-
 def token_endpoint_answer(response: httpx2.Response) -> dict[str, object]:
     """The JSON object of a successful answer from Zoom's OAuth endpoints (their errors are raised by send)."""
     try:

@@ -15,6 +15,9 @@ from mcp import Client
 
 from zoom_mcp.server.app import create_app
 from zoom_mcp.server.settings import Settings
+from zoom_mcp.tools import meetings, recordings, users
+from zoom_mcp.tools.catalogue import TOOLS
+from zoom_mcp.tools.spec import ToolSpec
 
 pytestmark = pytest.mark.anyio
 SNAPSHOT = Path(__file__).with_name("tool_catalogue.json")
@@ -72,3 +75,31 @@ async def test_read_only_mode_registers_no_tool_that_writes() -> None:
 def test_read_only_mode_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZOOM_MCP_READ_ONLY", "1")
     assert Settings(_env_file=None).mcp_read_only is True
+
+
+def test_every_declared_tool_is_in_the_catalogue() -> None:
+    """A `@zoom_tool` left out of tools/catalogue.py would never be offered."""
+    declared = {
+        value.name
+        for module in (meetings, recordings, users)
+        for value in vars(module).values()
+        if isinstance(value, ToolSpec)
+    }
+    assert declared == {spec.name for spec in TOOLS}
+
+
+def test_instructions_list_only_what_the_server_offers() -> None:
+    everything = create_app(Settings(_env_file=None)).instructions or ""
+    read_only = create_app(Settings(_env_file=None, mcp_read_only=True)).instructions or ""
+    assert "create meeting" in everything
+    assert "create_meeting make" in everything
+    assert "get user" in read_only
+    assert "create" not in read_only
+    assert "delete" not in read_only
+
+
+def test_scopes_for_both_kinds_of_app() -> None:
+    scopes = {spec.name: spec.scopes for spec in TOOLS}
+    assert scopes["get_meeting"].account_level() == ("meeting:read:admin", "meeting:read:meeting:admin")
+    assert scopes["get_meeting"].user_level() == ("meeting:read", "meeting:read:meeting")
+    assert scopes["list_users"].user_level() == ()

@@ -59,6 +59,15 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
     ("list_recordings", {"from_date": "yesterday"}, "from_date"),
     ("get_meeting_transcript", {"meeting_id_or_uuid": "../../users/me"}, "meeting_id_or_uuid"),
     ("get_meeting_transcript", {"meeting_id_or_uuid": "85746065", "max_cues": 0}, "max_cues"),
+    # Past the schema, the tools' own checks speak with the same voice.
+    ("update_meeting", {"meeting_id": 123}, "Nothing to change"),
+    ("update_meeting", {"meeting_id": 123, "occurrence_id": "1", "topic": "x"}, "topic"),
+    ("create_meeting", {**TOPIC, "start_time": "2030-05-01T15:00:00"}, "start_time"),
+    ("create_meeting", {**TOPIC, "type": "recurring_fixed_time"}, "recurrence"),
+    ("create_meeting", {**TOPIC, "type": "scheduled", "recurrence": {"type": "daily"}}, "recurrence"),
+    ("list_recordings", {"from_date": "2030-02-30"}, "from_date"),
+    ("list_recordings", {"from_date": "2030-05-02", "to_date": "2030-05-01"}, "from_date"),
+    ("list_recordings", {"from_date": "2030-01-01", "to_date": "2030-05-01"}, "from_date"),
 ]
 
 
