@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from zoom_mcp.server import __version__
+from zoom_mcp.server.auth_cli import AUTH_COMMANDS, add_auth_commands, run_auth_command
 
 if TYPE_CHECKING:
     from zoom_mcp.server.sandbox import Sandbox
@@ -29,6 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(args)
     if command == "token":
         return _token(args)
+    if command in AUTH_COMMANDS:
+        settings = _settings(args)
+        configure_logging(settings.mcp_log_level)
+        return run_auth_command(args, settings)
     if command == "demo":
         from zoom_mcp.server.demo import run_demo
 
@@ -60,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--json", action="store_true", help="print machine-readable JSON")
     demo.add_argument("--keep", action="store_true", help="on a real Zoom account, keep the demo meeting")
+    add_auth_commands(commands)
     sandbox = commands.add_parser("sandbox", help="serve the Zoom sandbox over HTTP on 127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8765, help="port to listen on (0 picks a free one)")
     sandbox.add_argument("--seed", type=int, default=0, help="seed for the sample data")
@@ -111,6 +117,21 @@ def sandbox_settings(settings: Settings, sandbox: Sandbox, origin: str) -> Setti
             "oauth_token_url": f"{origin}/oauth/token",
         }
     )
+
+
+def user_oauth_variables(sandbox: Sandbox, origin: str) -> list[str]:
+    """The variables for the sandbox's user-managed app (public PKCE client: its public id and no secret)."""
+    app = sandbox.user_app
+    return [
+        "unset ZOOM_ACCOUNT_ID",
+        f"export ZOOM_API_BASE_URL={origin}/v2",
+        f"export ZOOM_OAUTH_TOKEN_URL={origin}/oauth/token",
+        f"export ZOOM_OAUTH_AUTHORIZE_URL={origin}/oauth/authorize",
+        f"export ZOOM_OAUTH_REVOKE_URL={origin}/oauth/revoke",
+        f"export ZOOM_CLIENT_ID={app.client_id}",
+        f"export ZOOM_CLIENT_SECRET={app.client_secret}",
+        f"# or, as a public PKCE client: export ZOOM_CLIENT_ID={app.public_client_id}; unset ZOOM_CLIENT_SECRET",
+    ]
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -188,6 +209,10 @@ def _sandbox(args: argparse.Namespace) -> int:
         print(f"export ZOOM_ACCOUNT_ID={credentials.account_id}")
         print(f"export ZOOM_CLIENT_ID={credentials.client_id}")
         print(f"export ZOOM_CLIENT_SECRET={credentials.client_secret}")
+        print()
+        print("Or sign in as one of the sandbox's users (user-level OAuth), then run `zoom-mcp login`:")
+        for line in user_oauth_variables(sandbox, origin):
+            print(f"  {line}")
         sys.stdout.flush()
 
     try:

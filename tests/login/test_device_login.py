@@ -1,0 +1,83 @@
+"""`zoom-mcp login --device`: the code shown, polling while the person decides, and every way it ends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from tests.oauth_browser import consent
+from tests.zoom_client.user_oauth_fixtures import oauth_client
+from zoom_mcp.server.login import LoginFailed, device_login
+from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
+from zoom_mcp.server.zoom.client import new_http_client
+from zoom_mcp.server.zoom.grant import Grant, SignedInUser
+from zoom_mcp.server.zoom.grant_store import FileGrantStore
+from zoom_mcp.server.zoom.retry import RetryPolicy
+
+pytestmark = pytest.mark.anyio
+
+
+class Person:
+    """Sees the code, and acts on the Zoom page at the n-th poll (each poll waits once)."""
+
+    def __init__(self, http: httpx2.AsyncClient, *, act_at_wait: int, allow: bool) -> None:
+        self.http, self.act_at_wait, self.allow = http, act_at_wait, allow
+        self.link: str | None = None
+        self.waits: list[float] = []
+
+    def show_code(self, uri: str, user_code: str, complete: str | None) -> None:
+        assert user_code in (complete or "")
+        self.link = complete
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        if len(self.waits) == self.act_at_wait:
+            assert self.link is not None
+            await consent(self.http, self.link, allow=self.allow)
+
+
+async def identify(grant: Grant) -> SignedInUser:
+    return SignedInUser("id", "ada@example.com", "Ada")
+
+
+async def run_device_login(
+    sandbox: Sandbox, tmp_path: Path, retry: RetryPolicy, person_allows: bool
+) -> tuple[Grant, Person]:
+    store = FileGrantStore(tmp_path / "grant.json")
+    async with new_http_client(transport=sandbox.transport(), timeout_seconds=5.0) as http:
+        http.base_url = httpx2.URL(SANDBOX_ORIGIN)
+        person = Person(http, act_at_wait=3, allow=person_allows)
+        grant = await device_login(
+            oauth_client(sandbox, http, retry), store, identify=identify, show_code=person.show_code, sleep=person.sleep
+        )
+    assert await store.read() == grant
+    return grant, person
+
+
+async def test_device_login_polls_until_approved(sandbox: Sandbox, tmp_path: Path, retry: RetryPolicy) -> None:
+    sandbox.device_poll_interval = 5
+    grant, person = await run_device_login(sandbox, tmp_path, retry, person_allows=True)
+    assert person.waits == [5, 5, 5]
+    assert grant.user == SignedInUser("id", "ada@example.com", "Ada")
+    assert sandbox.grant_is_valid(grant.refresh_token.get_secret_value())
+
+
+async def test_device_login_denied(sandbox: Sandbox, tmp_path: Path, retry: RetryPolicy) -> None:
+    with pytest.raises(LoginFailed, match="denied"):
+        await run_device_login(sandbox, tmp_path, retry, person_allows=False)
+    assert not (tmp_path / "grant.json").exists()
+
+
+async def test_an_app_without_the_device_flow_is_explained(
+    sandbox: Sandbox, tmp_path: Path, retry: RetryPolicy
+) -> None:
+    async with new_http_client(transport=sandbox.transport(), timeout_seconds=5.0) as http:
+        with pytest.raises(LoginFailed, match="--no-browser"):
+            await device_login(
+                oauth_client(sandbox, http, retry, client_secret="not-the-secret"),
+                FileGrantStore(tmp_path / "grant.json"),
+                identify=identify,
+                show_code=lambda *_: None,
+            )
