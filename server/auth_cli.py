@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from zoom_mcp.server.login import Identify
-    from zoom_mcp.server.settings import Settings, UserOAuthCredentials
+    from zoom_mcp.server.settings import Settings
+    from zoom_mcp.server.zoom.credentials import UserOAuthCredentials
     from zoom_mcp.server.zoom.grant import Grant, GrantStore
     from zoom_mcp.server.zoom.user_oauth import UserOAuthClient
 
@@ -71,7 +72,7 @@ def _run(action: Callable[[], Awaitable[int]]) -> int:
 
 
 def _user_credentials(settings: Settings, command: str) -> UserOAuthCredentials | None:
-    from zoom_mcp.server.settings import UserOAuthCredentials
+    from zoom_mcp.server.zoom.credentials import UserOAuthCredentials
 
     credentials = settings.credentials()
     if isinstance(credentials, UserOAuthCredentials):
@@ -94,26 +95,19 @@ async def _with_client(
 
     from zoom_mcp.server.user_auth import grant_store, oauth_client
     from zoom_mcp.server.zoom.auth import StaticToken
-    from zoom_mcp.server.zoom.client import ZoomClient, new_http_client
+    from zoom_mcp.server.zoom.client import ZoomClient
     from zoom_mcp.server.zoom.grant import SignedInUser
-    from zoom_mcp.server.zoom.retry import RetryPolicy
+    from zoom_mcp.server.zoom.http import ZoomHTTP
 
-    retry = RetryPolicy()
-    async with new_http_client(transport=None, timeout_seconds=settings.timeout_seconds) as http:
+    async with ZoomHTTP(timeout_seconds=settings.timeout_seconds) as http:
 
         async def identify(grant: Grant) -> SignedInUser:
-            zoom = ZoomClient(
-                http,
-                api_base_url=settings.api_base_url,
-                tokens=StaticToken(SecretStr(grant.access_token.get_secret_value())),
-                retry=retry,
-                timeout_seconds=settings.timeout_seconds,
-            )
-            me = await zoom.get_user("me")
+            token = StaticToken(SecretStr(grant.access_token.get_secret_value()))
+            me = await ZoomClient(http, api_base_url=settings.api_base_url, tokens=token).get_user("me")
             name = me.display_name or " ".join(part for part in (me.first_name, me.last_name) if part)
             return SignedInUser(id=me.id, email=me.email or "", display_name=name or me.email or me.id)
 
-        return await use(oauth_client(settings, credentials, http, retry), grant_store(settings, credentials), identify)
+        return await use(oauth_client(settings, credentials, http), grant_store(settings, credentials), identify)
 
 
 async def _login(args: argparse.Namespace, settings: Settings, credentials: UserOAuthCredentials) -> int:
@@ -199,7 +193,7 @@ def _store_location(settings: Settings, credentials: UserOAuthCredentials) -> st
 
 
 def _status(settings: Settings) -> int:
-    from zoom_mcp.server.settings import ServerToServerCredentials, StaticTokenCredentials
+    from zoom_mcp.server.zoom.credentials import ServerToServerCredentials, StaticTokenCredentials
 
     credentials = settings.credentials()
     if credentials is None:

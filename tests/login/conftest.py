@@ -15,10 +15,9 @@ from pydantic import SecretStr
 from tests.oauth_browser import consent
 from zoom_mcp.server.sandbox import Sandbox
 from zoom_mcp.server.sandbox.http import serve_sandbox
-from zoom_mcp.server.zoom.client import new_http_client
 from zoom_mcp.server.zoom.grant import Grant, SignedInUser
 from zoom_mcp.server.zoom.grant_store import FileGrantStore
-from zoom_mcp.server.zoom.retry import RetryPolicy
+from zoom_mcp.server.zoom.http import ZoomHTTP
 from zoom_mcp.server.zoom.user_oauth import OAuthEndpoints, UserOAuthClient
 
 
@@ -43,15 +42,13 @@ class Served:
             revoke_url=f"{self.origin}/oauth/revoke",
         )
 
-    def oauth(self, http: httpx2.AsyncClient, *, public: bool = False) -> UserOAuthClient:
+    def oauth(self, http: ZoomHTTP, *, public: bool = False) -> UserOAuthClient:
         app = self.sandbox.user_app
         return UserOAuthClient(
             http,
             endpoints=self.endpoints(),
             client_id=app.public_client_id if public else app.client_id,
             client_secret=None if public else SecretStr(app.client_secret),
-            retry=RetryPolicy(),
-            timeout_seconds=10.0,
         )
 
     def environment(self, *, public: bool = False) -> dict[str, str]:
@@ -71,7 +68,7 @@ class Served:
         return env
 
     async def identify(self, grant: Grant) -> SignedInUser:
-        async with new_http_client(transport=None, timeout_seconds=10.0) as http:
+        async with httpx2.AsyncClient(timeout=10.0) as http:
             response = await http.get(
                 f"{self.origin}/v2/users/me",
                 headers={"Authorization": f"Bearer {grant.access_token.get_secret_value()}"},

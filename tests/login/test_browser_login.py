@@ -8,8 +8,8 @@ import pytest
 
 from tests.login.conftest import Served, follow_sign_in_link
 from zoom_mcp.server.login import LoginFailed, browser_login, check_loopback_redirect
-from zoom_mcp.server.zoom.client import new_http_client
 from zoom_mcp.server.zoom.grant import Grant
+from zoom_mcp.server.zoom.http import ZoomHTTP
 from zoom_mcp.server.zoom.user_oauth import UserOAuthClient
 
 pytestmark = pytest.mark.anyio
@@ -27,7 +27,7 @@ async def sign_in(
 ) -> tuple[Grant, list[httpx2.Response]]:
     pages: list[httpx2.Response] = []
     failure: LoginFailed | None = None
-    async with new_http_client(transport=None, timeout_seconds=10.0) as http, anyio.create_task_group() as group:
+    async with ZoomHTTP(timeout_seconds=10.0) as http, anyio.create_task_group() as group:
         oauth = served.oauth(http, public=public)
         oauth.__class__ = oauth_type
 
@@ -67,7 +67,7 @@ async def test_sign_in_stores_the_grant_of_the_person_who_clicked_allow(served: 
 async def test_the_authorize_url_uses_pkce_s256_and_state(served: Served) -> None:
     seen: list[str] = []
 
-    async with new_http_client(transport=None, timeout_seconds=10.0) as http, anyio.create_task_group() as group:
+    async with ZoomHTTP(timeout_seconds=10.0) as http, anyio.create_task_group() as group:
 
         async def browser(url: str) -> None:
             seen.append(url)
@@ -118,7 +118,7 @@ async def test_a_wrong_verifier_is_refused_by_zoom(served: Served) -> None:
 
 
 async def test_nobody_answering_times_out_with_a_clear_message(served: Served) -> None:
-    async with new_http_client(transport=None, timeout_seconds=10.0) as http:
+    async with ZoomHTTP(timeout_seconds=10.0) as http:
         with pytest.raises(LoginFailed, match=r"No sign-in arrived from the browser within 0.2 s"):
             await browser_login(
                 served.oauth(http),
@@ -134,7 +134,7 @@ async def test_nobody_answering_times_out_with_a_clear_message(served: Served) -
 
 
 async def test_other_requests_to_the_listener_do_not_end_the_sign_in(served: Served) -> None:
-    async with new_http_client(transport=None, timeout_seconds=10.0) as http, anyio.create_task_group() as group:
+    async with ZoomHTTP(timeout_seconds=10.0) as http, anyio.create_task_group() as group:
 
         async def browser(url: str) -> None:
             async with httpx2.AsyncClient() as other:
@@ -156,7 +156,7 @@ async def test_a_busy_port_is_explained(served: Served) -> None:
     port = httpx2.URL(served.redirect_uri).port
     async with (
         await anyio.create_tcp_listener(local_host="127.0.0.1", local_port=port),
-        new_http_client(transport=None, timeout_seconds=10.0) as http,
+        ZoomHTTP(timeout_seconds=10.0) as http,
     ):
         with pytest.raises(LoginFailed, match=f"Cannot listen on 127.0.0.1:{port}"):
             await browser_login(

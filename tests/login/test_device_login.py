@@ -8,10 +8,9 @@ import httpx2
 import pytest
 
 from tests.oauth_browser import consent
-from tests.zoom_client.user_oauth_fixtures import oauth_client
+from tests.zoom_client.user_oauth_fixtures import oauth_client, sandbox_http
 from zoom_mcp.server.login import LoginFailed, device_login
 from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
-from zoom_mcp.server.zoom.client import new_http_client
 from zoom_mcp.server.zoom.grant import Grant, SignedInUser
 from zoom_mcp.server.zoom.grant_store import FileGrantStore
 from zoom_mcp.server.zoom.retry import RetryPolicy
@@ -46,11 +45,11 @@ async def run_device_login(
     sandbox: Sandbox, tmp_path: Path, retry: RetryPolicy, person_allows: bool
 ) -> tuple[Grant, Person]:
     store = FileGrantStore(tmp_path / "grant.json")
-    async with new_http_client(transport=sandbox.transport(), timeout_seconds=5.0) as http:
-        http.base_url = httpx2.URL(SANDBOX_ORIGIN)
-        person = Person(http, act_at_wait=3, allow=person_allows)
+    async with sandbox_http(sandbox, retry) as (http, browser):
+        browser.base_url = httpx2.URL(SANDBOX_ORIGIN)
+        person = Person(browser, act_at_wait=3, allow=person_allows)
         grant = await device_login(
-            oauth_client(sandbox, http, retry), store, identify=identify, show_code=person.show_code, sleep=person.sleep
+            oauth_client(sandbox, http), store, identify=identify, show_code=person.show_code, sleep=person.sleep
         )
     assert await store.read() == grant
     return grant, person
@@ -73,10 +72,10 @@ async def test_device_login_denied(sandbox: Sandbox, tmp_path: Path, retry: Retr
 async def test_an_app_without_the_device_flow_is_explained(
     sandbox: Sandbox, tmp_path: Path, retry: RetryPolicy
 ) -> None:
-    async with new_http_client(transport=sandbox.transport(), timeout_seconds=5.0) as http:
+    async with sandbox_http(sandbox, retry) as (http, _):
         with pytest.raises(LoginFailed, match="--no-browser"):
             await device_login(
-                oauth_client(sandbox, http, retry, client_secret="not-the-secret"),
+                oauth_client(sandbox, http, client_secret="not-the-secret"),
                 FileGrantStore(tmp_path / "grant.json"),
                 identify=identify,
                 show_code=lambda *_: None,
