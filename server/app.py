@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -27,8 +28,9 @@ from zoom_mcp.tools.context import ZoomAccess
 from zoom_mcp.tools.errors import InvalidArguments
 
 GUIDANCE = (
-    "Times are returned in UTC and in each meeting's own timezone. Lists are paged: pass next_page_token back "
-    "to get more."
+    "'me' is the Zoom user these credentials act as; get_user_info() gives their timezone and current local "
+    "time, so call it first to learn today's date. Times are returned in UTC and as local time with the "
+    "weekday. Lists are paged: pass next_page_token back to get more."
 )
 SANDBOX_INSTRUCTIONS = (
     "SANDBOX MODE: this server talks to zoom-mcp's built-in Zoom emulator, not to a real Zoom account. "
@@ -71,8 +73,10 @@ def create_app(
     transport: httpx2.AsyncBaseTransport | None = None,
     retry: RetryPolicy | None = None,
     sandbox: bool = False,
+    clock: Callable[[], datetime] | None = None,
 ) -> ZoomMCPServer:
-    """Build the MCP server. `transport` is the test seam: pass the sandbox's to run without a network."""
+    """Build the MCP server. `transport` is the test seam: pass the sandbox's to run without a network;
+    `clock` (timezone-aware "now", for "today" in results) is the other."""
     credentials = settings.credentials()
 
     @asynccontextmanager
@@ -89,6 +93,7 @@ def create_app(
                 partial(connect, credentials) if credentials is not None else None,
                 missing_credentials=settings.missing_credentials_message(),
                 sandbox=sandbox,
+                clock=clock,
             )
 
     specs = offered(read_only=settings.mcp_read_only)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from mcp.server.mcpserver import Context
@@ -22,12 +23,22 @@ class ZoomAccess:
     """
 
     def __init__(
-        self, connect: Callable[[], ZoomClient] | None, *, missing_credentials: str, sandbox: bool = False
+        self,
+        connect: Callable[[], ZoomClient] | None,
+        *,
+        missing_credentials: str,
+        sandbox: bool = False,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._connect = connect
         self._client: ZoomClient | None = None
         self.missing_credentials = missing_credentials
         self.sandbox = sandbox
+        self._clock = clock or _system_clock
+
+    def now(self) -> datetime:
+        """The current instant (timezone-aware): injected in tests, so "today" never depends on the wall clock."""
+        return self._clock()
 
     def client(self) -> ZoomClient:
         """The Zoom client, or a ZoomConfigError that tells the user which variables to set."""
@@ -40,6 +51,14 @@ class ZoomAccess:
 
 # What a tool function declares as its first parameter; the SDK fills it in.
 ZoomContext = Context[ZoomAccess, Any]
+
+
+def _system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def zoom_access(ctx: ZoomContext) -> ZoomAccess:
+    return ctx.request_context.lifespan_context
 
 
 def zoom_client(ctx: ZoomContext) -> ZoomClient:

@@ -10,7 +10,8 @@ from pydantic import Field
 
 from zoom_mcp.server.zoom.models import MeetingRequest, MeetingSettings
 from zoom_mcp.server.zoom.vocabulary import MEETING_TYPE_CODES, RECURRING_MEETING_TYPES
-from zoom_mcp.tools.context import ZoomContext, tool_result, zoom_client
+from zoom_mcp.tools.calendar import MAX_RANGE_DAYS, DateRange, DateText, calendar_page, check_dates, topic_search
+from zoom_mcp.tools.context import ZoomContext, tool_result, zoom_access, zoom_client
 from zoom_mcp.tools.errors import InvalidArguments, reported_to_the_model
 from zoom_mcp.tools.params import (
     Agenda,
@@ -22,10 +23,10 @@ from zoom_mcp.tools.params import (
     NewTopic,
     NextPageToken,
     OccurrenceId,
-    PageSize,
     Passcode,
     StartTime,
     Timezone,
+    TimezoneName,
     Topic,
     UserId,
 )
@@ -33,33 +34,73 @@ from zoom_mcp.tools.recurrence import Recurrence, RecurrenceParam
 from zoom_mcp.tools.spec import CREATE, DELETE, READ, UPDATE, Scopes, zoom_tool
 from zoom_mcp.tools.views import MeetingDeleted, MeetingDetails, MeetingPage
 
-ListType = Literal["scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings"]
+ListType = Literal["scheduled", "upcoming", "live", "previous_meetings"]
 
 
 @zoom_tool("List Zoom meetings", READ, Scopes("meeting:read", ("meeting:read:list_meetings",)))
 async def list_meetings(
     ctx: ZoomContext,
     user_id: UserId = "me",
+    from_date: Annotated[
+        DateText | None, Field(description='First day, yyyy-mm-dd, e.g. tomorrow\'s date for "tomorrow".')
+    ] = None,
+    to_date: Annotated[
+        DateText | None,
+        Field(description=f"Last day, inclusive (default: from_date); at most {MAX_RANGE_DAYS} days in all."),
+    ] = None,
+    timezone: Annotated[
+        TimezoneName | None,
+        Field(description="IANA timezone the dates are read in; default: the user's timezone."),
+    ] = None,
+    topic_contains: Annotated[
+        str | None,
+        Field(min_length=1, max_length=200, description="Only meetings whose topic contains this (any case)."),
+    ] = None,
     type: Annotated[
         ListType,
         Field(
-            description="scheduled: all unexpired scheduled meetings; live: in progress now; upcoming / "
-            "upcoming_meetings: not yet ended (includes live); previous_meetings: ended (last 6 months)."
+            description="scheduled: every unexpired meeting (past, live and upcoming); upcoming: not yet ended, "
+            "incl. live; live: in progress; previous_meetings: ended."
         ),
     ] = "scheduled",
-    page_size: PageSize = 30,
+    page_size: Annotated[
+        int, Field(ge=1, le=300, description="Meetings per page, 1 to 300 (with a range or topic: the most returned).")
+    ] = 30,
     next_page_token: NextPageToken = None,
 ) -> Annotated[CallToolResult, MeetingPage]:
-    """List a user's scheduled meetings (Zoom does not list instant meetings), one page at a time.
+    """List the meetings a user hosts (not ones they are invited to; never instant meetings).
 
-    Each meeting has its id, topic, type, start time in UTC and in its own timezone, duration and join URL.
-    total_records counts all matches; when next_page_token is present, call again with it for the next page.
+    With from_date/to_date: a calendar of every meeting and every occurrence of a recurring series starting
+    in those days, sorted by start, each occurrence with its occurrence_id. Without a range, each series
+    appears once, one page at a time (pass next_page_token for more).
     """
-    with reported_to_the_model():
-        page = await zoom_client(ctx).list_meetings(
-            user_id, type=type, page_size=page_size, next_page_token=next_page_token
+    if next_page_token is not None and (from_date or to_date or topic_contains):
+        raise InvalidArguments(
+            "next_page_token is only for plain lists: with from_date/to_date or topic_contains all matches come "
+            "in one answer. Narrow the range instead."
         )
-    return tool_result(ctx, MeetingPage.of(page))
+    dates = check_dates(from_date, to_date)
+    with reported_to_the_model():
+        client = zoom_client(ctx)
+        if dates is None:
+            if topic_contains is None:
+                page = await client.list_meetings(
+                    user_id, type=type, page_size=page_size, next_page_token=next_page_token
+                )
+                return tool_result(ctx, MeetingPage.of(page))
+            found = await topic_search(client, user_id, type=type, topic=topic_contains, limit=page_size)
+            return tool_result(ctx, found)
+        zone_name = timezone or (await client.get_user(user_id)).timezone or ""
+        view = await calendar_page(
+            client,
+            user_id,
+            type=type,
+            days=DateRange.of(*dates, zone_name),
+            topic=topic_contains,
+            limit=page_size,
+            now=zoom_access(ctx).now(),
+        )
+    return tool_result(ctx, view)
 
 
 @zoom_tool("Create Zoom meeting", CREATE, Scopes("meeting:write", ("meeting:write:meeting",)))

@@ -85,7 +85,7 @@ _TopicText = Annotated[str, Field(min_length=1, max_length=200)]
 _AgendaText = Annotated[str, Field(max_length=2000)]
 _Minutes = Annotated[int, Field(ge=1, le=1440)]
 _PasscodeText = Annotated[str, Field(min_length=1, max_length=10, pattern=r"^[A-Za-z0-9@_*-]+$")]
-_TimezoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_known_timezone)]
+TimezoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_known_timezone)]
 _DateTimeText = Annotated[str, Field(min_length=10, max_length=40), AfterValidator(_iso_datetime)]
 
 Topic = Annotated[_TopicText, Field(description="Meeting topic, 1 to 200 characters.")]
@@ -97,7 +97,7 @@ Passcode = Annotated[
     Field(description="Meeting passcode: up to 10 letters, digits or @ - _ *. Omit to let Zoom generate one."),
 ]
 Timezone = Annotated[
-    _TimezoneName | None,
+    TimezoneName | None,
     Field(
         description="IANA timezone of the meeting (and of a start_time given without offset), e.g. "
         "'Europe/Paris'. Defaults to the host's timezone."

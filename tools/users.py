@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from mcp_types import CallToolResult
 from pydantic import Field
 
-from zoom_mcp.tools.context import ZoomContext, tool_result, zoom_client
+from zoom_mcp.tools.context import ZoomContext, tool_result, zoom_access, zoom_client
 from zoom_mcp.tools.errors import reported_to_the_model
 from zoom_mcp.tools.params import NextPageToken, PageSize, UserId
 from zoom_mcp.tools.spec import READ, Scopes, zoom_tool
@@ -16,14 +16,15 @@ from zoom_mcp.tools.views import UserPage, UserProfile
 
 @zoom_tool("Get Zoom user", READ, Scopes("user:read", ("user:read:user",)))
 async def get_user_info(ctx: ZoomContext, user_id: UserId = "me") -> Annotated[CallToolResult, UserProfile]:
-    """Get a Zoom user's profile: name, email, plan type, role, status, timezone and Personal Meeting ID.
+    """Get a Zoom user's profile: name, email, plan type, role, status, timezone, Personal Meeting ID, and the
+    current date and time in their timezone (with the weekday).
 
-    Use user_id='me' for the account owner (the Server-to-Server app's owner), or a user id / email address
-    for another user of the account. Call this first to learn the user's timezone before scheduling.
+    Call it first with user_id 'me' (the user the credentials act as) to learn today's date and the timezone
+    before reading or scheduling by date.
     """
     with reported_to_the_model():
         user = await zoom_client(ctx).get_user(user_id)
-    return tool_result(ctx, UserProfile.of(user))
+    return tool_result(ctx, UserProfile.of(user, now=zoom_access(ctx).now(), me=user_id == "me"))
 
 
 @zoom_tool("List Zoom users", READ, Scopes("user:read", ("user:read:list_users",), admin_only=True))

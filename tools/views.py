@@ -1,7 +1,9 @@
 """What the model gets back: Zoom's objects trimmed to what a person needs.
 
 `start_url` never appears here: it lets whoever holds it start the meeting as its host.
-Every meeting time is given in UTC and in the meeting's own timezone, so the model never converts.
+Every meeting time is given in UTC and as local time, so the model never converts. Every local time has
+one shape, ISO 8601 with its offset and then the weekday: "2026-12-03T15:00:00-05:00 (Thu)" — models
+get weekdays wrong when left to work them out.
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ from zoom_mcp.server.zoom.vocabulary import (
     RecurrenceTypeName,
 )
 
+ME_IS = (
+    "The Zoom user these credentials act as: the account owner for a Server-to-Server OAuth app, otherwise "
+    "the user who authorised the token."
+)
+
 
 class View(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -33,14 +40,22 @@ class View(BaseModel):
 
 
 def local_time(utc_time: str | None, timezone: str | None) -> str | None:
-    """The same instant as `utc_time` in `timezone`, ISO 8601 with its offset."""
+    """The same instant as `utc_time` in `timezone`: ISO 8601 with its offset, then the weekday."""
     if not utc_time or not timezone:
         return None
     try:
         instant = datetime.fromisoformat(utc_time.replace("Z", "+00:00"))
-        return instant.astimezone(ZoneInfo(timezone)).isoformat()
+        return format_local(instant.astimezone(ZoneInfo(timezone)))
     except (ValueError, ZoneInfoNotFoundError):
         return None
+
+
+def format_local(moment: datetime) -> str:
+    """The one shape of every local time in results: "2026-12-03T15:00:00-05:00 (Thu)"."""
+    return f"{moment.replace(microsecond=0).isoformat()} ({_WEEKDAYS[moment.weekday()]})"
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _seconds_between(start: str | None, end: str | None) -> int | None:
@@ -50,6 +65,18 @@ def _seconds_between(start: str | None, end: str | None) -> int | None:
         return int((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds())
     except ValueError:
         return None
+
+
+def known_zone(name: str | None) -> ZoneInfo | None:
+    """The IANA zone `name`, or None when it is empty or unknown here."""
+    try:
+        return ZoneInfo(name) if name else None
+    except (ValueError, ZoneInfoNotFoundError):
+        return None
+
+
+def _zone_or_utc(name: str | None) -> ZoneInfo:
+    return known_zone(name) or ZoneInfo("UTC")
 
 
 def meeting_type_name(value: int | None) -> MeetingTypeName | None:
@@ -94,11 +121,17 @@ class UserProfile(View):
     language: str | None = None
     created_at: str | None = None
     last_login_time: str | None = None
+    current_time_local: str | None = Field(
+        default=None, description="Now, in the user's timezone (UTC when they have none), with the weekday."
+    )
+    me_is: str | None = Field(default=None, description="For user_id 'me': whom 'me' stands for.")
 
     @classmethod
-    def of(cls, user: models.UserSummary) -> UserProfile:
+    def of(cls, user: models.UserSummary, *, now: datetime | None = None, me: bool = False) -> UserProfile:
         details = user if isinstance(user, models.User) else None
         return cls(
+            current_time_local=format_local(now.astimezone(_zone_or_utc(user.timezone))) if now else None,
+            me_is=ME_IS if me else None,
             id=user.id,
             email=user.email,
             first_name=user.first_name,
@@ -121,30 +154,46 @@ class UserProfile(View):
 
 class MeetingSummary(View):
     id: int = Field(description="Meeting id (up to 11+ digits); pass it to get_meeting, update_meeting, ...")
+    occurrence_id: str | None = Field(
+        default=None, description="With a date range: this occurrence of a recurring series."
+    )
     uuid: str | None = Field(default=None, description="Id of this meeting instance.")
     topic: str | None = None
     type: MeetingTypeName | None = None
     start_time: str | None = Field(default=None, description="Start, UTC (yyyy-MM-ddTHH:mm:ssZ).")
     start_time_local: str | None = Field(
-        default=None, description="The same start in the meeting's timezone, ISO 8601 with offset."
+        default=None,
+        description="The same start as local time with the weekday: in the meeting's timezone, or with a date "
+        "range in the range's timezone.",
     )
-    timezone: str | None = None
+    timezone: str | None = Field(default=None, description="The meeting's own timezone.")
     duration: int | None = Field(default=None, description="Minutes.")
     join_url: str | None = None
     agenda: str | None = Field(default=None, description="Zoom truncates agendas to 250 characters in lists.")
     host_id: str | None = None
 
     @classmethod
-    def of(cls, meeting: models.MeetingListItem) -> MeetingSummary:
+    def of(
+        cls,
+        meeting: models.MeetingListItem,
+        *,
+        start_time: str | None = None,
+        duration: int | None = None,
+        occurrence_id: str | None = None,
+        local_zone: str | None = None,
+    ) -> MeetingSummary:
+        """`meeting` as listed, or one of its occurrences; `local_zone` overrides the meeting's timezone."""
+        start = start_time or meeting.start_time
         return cls(
             id=meeting.id,
+            occurrence_id=occurrence_id,
             uuid=meeting.uuid,
             topic=meeting.topic,
             type=meeting_type_name(meeting.type),
-            start_time=meeting.start_time,
-            start_time_local=local_time(meeting.start_time, meeting.timezone),
+            start_time=start,
+            start_time_local=local_time(start, local_zone or meeting.timezone),
             timezone=meeting.timezone,
-            duration=meeting.duration,
+            duration=duration if duration is not None else meeting.duration,
             join_url=meeting.join_url,
             agenda=meeting.agenda or None,
             host_id=meeting.host_id,
@@ -152,7 +201,11 @@ class MeetingSummary(View):
 
 
 class MeetingPage(PageView):
+    from_date: str | None = Field(default=None, description="First day of the range (yyyy-mm-dd).")
+    to_date: str | None = Field(default=None, description="Last day of the range, inclusive.")
+    timezone: str | None = Field(default=None, description="The timezone the range is read in.")
     meetings: list[MeetingSummary]
+    note: str | None = Field(default=None, description="Present when the answer is cut or may be incomplete.")
 
     @classmethod
     def of(cls, page: models.Page[models.MeetingListItem]) -> MeetingPage:

@@ -1,7 +1,7 @@
 """``/v2/users/{userId}/meetings``, ``/v2/meetings/{meetingId}`` and past meeting instances."""
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from zoom_mcp.server.sandbox.backend import Backend
 from zoom_mcp.server.sandbox.errors import (
@@ -17,7 +17,7 @@ from zoom_mcp.server.sandbox.meeting_input import MeetingDefaults, check_meeting
 from zoom_mcp.server.sandbox.model import Meeting, Occurrence, User
 from zoom_mcp.server.sandbox.paging import page_size
 from zoom_mcp.server.sandbox.scheduling import new_meeting, update_meeting, update_occurrence
-from zoom_mcp.server.sandbox.timeutil import format_utc
+from zoom_mcp.server.sandbox.timeutil import format_utc, parse_date, zone
 from zoom_mcp.server.sandbox.views import list_start_time, meeting_detail, meeting_list_item
 
 MAX_PAGE_SIZE = 300
@@ -59,20 +59,49 @@ _LIST_FILTERS: dict[str, Callable[[Meeting, datetime], bool]] = {
 _LISTED_TYPES = (2, 3, 8)
 
 
+def _date_filter(call: Call, host: User) -> Callable[[Meeting, datetime], bool]:
+    """``from``/``to`` (dates, inclusive) read in ``timezone``, applied to the start a meeting is listed at.
+
+    The spec says no more than "the start date", "the end date" and "the timezone to assign to the from
+    and to value": comparing the listed start (a series' next occurrence) and defaulting to the host's
+    timezone are the sandbox's reading. A meeting with no fixed time has no start, so no date matches it.
+    """
+    if "from" not in call.query and "to" not in call.query:
+        return lambda meeting, now: True
+    first = parse_date(call.query["from"]) if "from" in call.query else date.min
+    if first is None:
+        raise validation_failed([FieldError("from")])
+    last = parse_date(call.query["to"]) if "to" in call.query else date.max
+    if last is None:
+        raise validation_failed([FieldError("to")])
+    timezone = zone(call.query.get("timezone") or host.timezone or "UTC")
+    if timezone is None:
+        raise validation_failed([FieldError("timezone")])
+
+    def within(meeting: Meeting, now: datetime) -> bool:
+        start = list_start_time(meeting, now)
+        return meeting.type != 3 and start is not None and first <= start.astimezone(timezone).date() <= last
+
+    return within
+
+
 def list_meetings(backend: Backend, call: Call) -> Reply:
     host = backend.user(call.params["userId"], call.token_user_id)
     kind = call.query.get("type", "scheduled")
     if kind not in _LIST_FILTERS:
         raise validation_failed([FieldError("type")])
     size = page_size(call.query, MAX_PAGE_SIZE)
-    keep = _LIST_FILTERS[kind]
+    keep, dated = _LIST_FILTERS[kind], _date_filter(call, host)
     matching = sorted(
-        (m for m in backend.state.meetings_of(host.id) if m.type in _LISTED_TYPES and keep(m, call.now)),
+        (
+            m
+            for m in backend.state.meetings_of(host.id)
+            if m.type in _LISTED_TYPES and keep(m, call.now) and dated(m, call.now)
+        ),
         key=lambda m: (list_start_time(m, call.now) or m.created_at, m.id),
     )
-    meetings, next_token = backend.pager.page(
-        matching, size, call.query.get("next_page_token"), f"meetings:{host.id}:{kind}", call.now
-    )
+    listing = ":".join(["meetings", host.id, kind, *(call.query.get(name, "") for name in ("from", "to", "timezone"))])
+    meetings, next_token = backend.pager.page(matching, size, call.query.get("next_page_token"), listing, call.now)
     return Reply(
         200,
         {

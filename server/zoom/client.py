@@ -56,17 +56,39 @@ class ZoomClient:
         return await self._get("/users", Page[UserSummary], params)
 
     async def list_meetings(
-        self, user_id: str, *, type: str, page_size: int, next_page_token: str | None
+        self,
+        user_id: str,
+        *,
+        type: str,
+        page_size: int,
+        next_page_token: str | None,
+        from_date: str | None = None,
+        to_date: str | None = None,
+        timezone: str | None = None,
     ) -> Page[MeetingListItem]:
-        params = {"type": type, "page_size": page_size, "next_page_token": next_page_token}
+        """`from_date`/`to_date` (yyyy-mm-dd) are read by Zoom in `timezone`."""
+        params = {
+            "type": type,
+            "page_size": page_size,
+            "next_page_token": next_page_token,
+            "from": from_date,
+            "to": to_date,
+            "timezone": timezone,
+        }
         return await self._get(f"/users/{path_segment(user_id)}/meetings", Page[MeetingListItem], params)
 
     async def create_meeting(self, user_id: str, body: MeetingRequest) -> Meeting:
         response = await self._send("POST", f"/users/{path_segment(user_id)}/meetings", json=body.wire())
         return _parse(response, Meeting)
 
-    async def get_meeting(self, meeting_id: int, *, occurrence_id: str | None = None) -> Meeting:
-        return await self._get(f"/meetings/{meeting_id}", Meeting, {"occurrence_id": occurrence_id})
+    async def get_meeting(
+        self, meeting_id: int, *, occurrence_id: str | None = None, show_previous_occurrences: bool = False
+    ) -> Meeting:
+        params = {
+            "occurrence_id": occurrence_id,
+            "show_previous_occurrences": "true" if show_previous_occurrences else None,
+        }
+        return await self._get(f"/meetings/{meeting_id}", Meeting, params)
 
     async def update_meeting(self, meeting_id: int, body: MeetingRequest, *, occurrence_id: str | None) -> None:
         # A PATCH sets absolute values, so sending it twice leaves the meeting as sending it once.

@@ -76,6 +76,11 @@ async def exercise_every_tool(client: Client) -> None:
         },
     )
     await call_ok(client, "get_meeting", {"meeting_id": series["id"]})
+    calendar = await call_ok(
+        client, "list_meetings", {"from_date": "2031-02-01", "to_date": "2031-02-28", "timezone": "Europe/Berlin"}
+    )
+    assert series["id"] in {meeting["id"] for meeting in calendar["meetings"]}
+    await call_ok(client, "list_meetings", {"topic_contains": "contract", "type": "upcoming"})
     await call_ok(
         client,
         "update_meeting",

@@ -183,7 +183,7 @@ def test_create_meeting(inspector: Inspector) -> None:
     assert created["join_url"].startswith("https://")
     assert created["topic"] == "Inspector check-in"
     assert created["start_time"] == "2031-03-01T10:00:00Z"
-    assert created["start_time_local"] == "2031-03-01T11:00:00+01:00"
+    assert created["start_time_local"] == "2031-03-01T11:00:00+01:00 (Sat)"
     assert created["timezone"] == "Europe/Paris"
     assert created["duration"] == 30
 

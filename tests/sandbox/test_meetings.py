@@ -341,3 +341,39 @@ async def test_past_meeting_instances(api: httpx2.AsyncClient, sandbox: Sandbox)
     assert len(body["meetings"]) == 2
     assert all(set(i) == {"uuid", "start_time"} for i in body["meetings"])
     assert (await api.get("past_meetings/12345678901/instances")).json()["code"] == 3001
+
+
+async def test_list_meetings_date_filter_reads_the_listed_start_in_the_timezone(api: httpx2.AsyncClient) -> None:
+    # 23:30 in New York on 1 December is 04:30 UTC on the 2nd.
+    late = (await create(api, topic="Late", start_time="2026-12-01T23:30:00", timezone="America/New_York")).json()
+    everything = (await api.get("users/me/meetings", params={"page_size": 300})).json()["meetings"]
+    assert late["id"] in {m["id"] for m in everything}
+
+    async def listed(**params: str) -> set[int]:
+        response = await api.get("users/me/meetings", params={"page_size": 300, **params})
+        assert response.status_code == 200, response.text
+        return {m["id"] for m in response.json()["meetings"]}
+
+    assert late["id"] in await listed(**{"from": "2026-12-01", "to": "2026-12-01", "timezone": "America/New_York"})
+    assert late["id"] not in await listed(**{"from": "2026-12-01", "to": "2026-12-01", "timezone": "UTC"})
+    assert late["id"] in await listed(**{"from": "2026-12-02", "timezone": "UTC"})
+    without_time = {m["id"] for m in everything if m["type"] == 3}
+    assert without_time
+    assert not without_time & await listed(**{"from": "2020-01-01"})
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"from": "2026-13-01"}, "from"),
+        ({"to": "tomorrow"}, "to"),
+        ({"from": "2026-12-01", "timezone": "Mars/Base"}, "timezone"),
+    ],
+)
+async def test_list_meetings_date_filter_rejects_bad_values(
+    api: httpx2.AsyncClient, params: dict[str, str], field: str
+) -> None:
+    response = await api.get("users/me/meetings", params=params)
+    assert response.status_code == 400
+    assert response.json()["code"] == 300
+    assert response.json()["errors"][0]["field"] == field

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 import httpx2
@@ -13,6 +14,17 @@ from mcp import Client
 from mcp_types import CallToolResult, TextContent
 
 from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def parse_local(text: str) -> datetime:
+    """A local time as results give it, "2026-12-03T15:00:00-05:00 (Thu)": the weekday must be right."""
+    moment_text, _, weekday = text.partition(" ")
+    moment = datetime.fromisoformat(moment_text)
+    assert moment.utcoffset() is not None, text
+    assert weekday == f"({WEEKDAYS[moment.weekday()]})", text
+    return moment
 
 
 def text_of(result: CallToolResult) -> str:

@@ -27,7 +27,7 @@ async def test_get_meeting_matches_what_zoom_holds(client: Client, zoom: ZoomDir
     stored = await zoom.get(f"/meetings/{created['id']}")
     assert fetched["topic"] == stored["topic"] == "Lifecycle"
     assert fetched["start_time"] == stored["start_time"] == "2031-05-05T14:00:00Z"
-    assert fetched["start_time_local"] == "2031-05-05T16:00:00+02:00"
+    assert fetched["start_time_local"] == "2031-05-05T16:00:00+02:00 (Mon)"
     assert fetched["passcode"] == stored["password"]
     assert "start_url" not in fetched
 
