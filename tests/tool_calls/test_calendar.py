@@ -236,10 +236,14 @@ async def test_a_cut_answer_says_so(client: Client, sandbox: Sandbox) -> None:
         ({"from_date": "2026-10-01", "to_date": "2026-11-15"}, "31 days"),
         ({"from_date": "2026-02-30"}, "real dates"),
         ({"from_date": "2026-10-01", "next_page_token": "abc"}, "next_page_token"),
+        ({"to_date": "2026-10-01"}, "needs from_date"),
     ],
 )
-async def test_bad_ranges_are_refused(client: Client, arguments: dict[str, Any], words: str) -> None:
-    assert words in await call_error(client, "list_meetings", arguments)
+async def test_bad_ranges_are_refused(client: Client, sandbox: Sandbox, arguments: dict[str, Any], words: str) -> None:
+    message = await call_error(client, "list_meetings", arguments)
+    assert words in message
+    assert "nothing was sent to Zoom" in message
+    assert not [r for r in sandbox.stats.requests if r.path.startswith("/v2/")]
 
 
 async def test_the_catalogue_does_not_depend_on_the_clock(sandbox: Sandbox) -> None:
