@@ -78,9 +78,14 @@ def readme_tool_table() -> str:
 
 
 def readme_scope_table() -> str:
-    """The README's table of the scopes a Server-to-Server OAuth app needs, tool by tool."""
-    rows = []
-    for spec in TOOLS:
-        classic, *granular = spec.scopes.account_level()
-        rows.append(f"| `{spec.name}` | `{classic}` | {', '.join(f'`{scope}`' for scope in granular)} |")
-    return "\n".join(["| tool | classic scope | granular scopes |", "|---|---|---|", *rows])
+    """The README's table of the scopes each tool needs: Server-to-Server OAuth, then a user-managed app."""
+
+    def cells(scopes: tuple[str, ...]) -> str:
+        if not scopes:
+            return "needs an account-level app | —"
+        classic, *granular = scopes
+        return f"`{classic}` | {', '.join(f'`{scope}`' for scope in granular)}"
+
+    header = "| tool | Server-to-Server: classic | granular | user-managed app: classic | granular |"
+    rows = [f"| `{s.name}` | {cells(s.scopes.account_level())} | {cells(s.scopes.user_level())} |" for s in TOOLS]
+    return "\n".join([header, "|---|---|---|---|---|", *rows])

@@ -32,7 +32,7 @@ class InvalidArguments(ToolError):
 
 _TOKEN_ERROR_HINTS = {
     "invalid_client": "Check ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET: they must be the Client ID and Client Secret "
-    "of an activated Server-to-Server OAuth app.",
+    "of an activated Zoom app (Server-to-Server OAuth, or the General app you sign in to with `zoom-mcp login`).",
     "unsupported_grant_type": "These credentials are not from a Server-to-Server OAuth app (or the app is not "
     "activated). Create or activate one in the Zoom App Marketplace and use its credentials.",
     "invalid_request": "Check ZOOM_ACCOUNT_ID: it must be the Account ID shown on the app's credentials page.",
