@@ -62,7 +62,10 @@ def _explain_transport(error: ZoomTransportError, *, writes: bool) -> str:
             f"Zoom {what} after the request was sent, so it is unknown whether the change was made. "
             "Do not repeat it blindly: check first (list_meetings or get_meeting), then retry only if it is missing."
         )
-    return f"Zoom {what} ({error}). Check the network connection or ZOOM_API_BASE_URL, then try again."
+    # The token endpoint and the API are set separately: name the one that failed.
+    setting = "ZOOM_OAUTH_TOKEN_URL" if "/oauth/" in error.url else "ZOOM_API_BASE_URL"
+    where = f" at {error.url}" if error.url else ""
+    return f"Zoom {what}{where} ({error}). Check the network connection or {setting}, then try again."
 
 
 def _explain_api(error: ZoomAPIError, *, writes: bool) -> str:
@@ -102,13 +105,20 @@ def _not_found_hint(code: int | None) -> str:
     if code == 3001:
         return "Check the meeting id (a number, not the uuid); list_meetings shows current meetings."
     if code == 3301:
-        return "There is no cloud recording for this meeting; list_recordings shows which meetings have one."
+        return "list_recordings shows which meetings have a cloud recording."
+    if code in (None, 404):
+        # A missing user, meeting or recording has its own code: a bare 404 means no such endpoint.
+        return "No such endpoint, so the address may be wrong: check ZOOM_API_BASE_URL."
     return "Check the id and try again."
 
 
 def _rate_limit_hint(error: ZoomRateLimited) -> str:
     kind = "daily" if error.is_daily else "per-second"
-    label = f" ({error.category} requests)" if error.category else ""
+    if "create/update" in error.message.lower():
+        # Zoom's cap of 100 meeting creates/updates per host per day, whatever the category header says.
+        label = " on meeting create/update requests for this host"
+    else:
+        label = f" ({error.category} requests)" if error.category else ""
     if error.resets_at is not None:
         when = error.resets_at.strftime("%Y-%m-%dT%H:%M:%SZ")
         return f"Zoom's {kind} rate limit{label} is used up until {when}; do not retry before then."

@@ -40,13 +40,15 @@ class ZoomTokenError(ZoomError):
 class ZoomTransportError(ZoomError):
     """No HTTP answer: connection failure or timeout.
 
-    `request_sent` tells whether Zoom may have received (and acted on) the request.
+    `request_sent` tells whether Zoom may have received (and acted on) the request; `url` is where it went
+    (without its query), so that a message can name the setting to check.
     """
 
-    def __init__(self, message: str, *, method: str, request_sent: bool) -> None:
+    def __init__(self, message: str, *, method: str, request_sent: bool, url: str = "") -> None:
         super().__init__(message)
         self.method = method
         self.request_sent = request_sent
+        self.url = url
 
 
 class ZoomTimeout(ZoomTransportError):

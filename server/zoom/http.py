@@ -46,6 +46,7 @@ class ZoomHTTP:
             idempotent=idempotent,
             policy=self.retry,
             timeout_seconds=self.timeout_seconds,
+            url=url.split("?", 1)[0],
         )
 
     async def aclose(self) -> None:

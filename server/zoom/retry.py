@@ -84,6 +84,7 @@ async def send_with_retries(
     idempotent: bool,
     policy: RetryPolicy,
     timeout_seconds: float,
+    url: str = "",
 ) -> httpx2.Response:
     """Send, retrying what the policy allows; returns a successful response.
 
@@ -98,19 +99,21 @@ async def send_with_retries(
                 response = await send()
         except TimeoutError:
             failure: ZoomTransportError = ZoomTimeout(
-                f"Zoom did not answer within {timeout_seconds:g} s", method=method, request_sent=True
+                f"Zoom did not answer within {timeout_seconds:g} s", method=method, request_sent=True, url=url
             )
         except httpx2.TimeoutException as error:
             failure = ZoomTimeout(
                 f"Zoom did not answer in time ({type(error).__name__})",
                 method=method,
                 request_sent=not isinstance(error, _NOT_SENT_ERRORS),
+                url=url,
             )
         except httpx2.TransportError as error:
             failure = ZoomTransportError(
                 f"could not reach Zoom ({type(error).__name__})",
                 method=method,
                 request_sent=not isinstance(error, _NOT_SENT_ERRORS),
+                url=url,
             )
         else:
             if response.is_success:

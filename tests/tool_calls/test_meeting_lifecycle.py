@@ -157,7 +157,8 @@ async def test_updates_count_against_the_daily_limit_and_say_when_it_resets() ->
         await call_ok(client, "update_meeting", {"meeting_id": created["id"], "duration": 20})
         message = await call_error(client, "update_meeting", {"meeting_id": created["id"], "duration": 25})
     assert "daily rate limit (2) of Meeting Create/Update API requests" in message
-    assert "daily rate limit (Light requests) is used up until" in message
+    assert "daily rate limit on meeting create/update requests for this host is used up until" in message
+    assert "Light" not in message
     assert "00:00:00Z" in message
     assert sleeps.waits == []
 

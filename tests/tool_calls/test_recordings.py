@@ -136,6 +136,7 @@ async def test_missing_recording_is_an_actionable_error(client: Client) -> None:
     message = await call_error(client, "get_meeting_transcript", {"meeting_id_or_uuid": "98765432109"})
     assert "3301" in message
     assert "list_recordings" in message
+    assert message.lower().count("no recording") + message.lower().count("no cloud recording") == 1, message
 
 
 async def test_offset_past_the_end_is_refused(client: Client) -> None:
