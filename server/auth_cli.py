@@ -19,21 +19,23 @@ if TYPE_CHECKING:
     from zoom_mcp.server.zoom.grant import Grant, GrantStore
     from zoom_mcp.server.zoom.user_oauth import UserOAuthClient
 
-AUTH_COMMANDS = ("login", "logout", "auth")
 _T = TypeVar("_T")
 
 
-def add_auth_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    login = commands.add_parser(
-        "login", help="sign in to Zoom as yourself (user-level OAuth; needs ZOOM_CLIENT_ID of a General app)"
-    )
+LOGIN_HELP = "sign in to Zoom as yourself (user-level OAuth; needs ZOOM_CLIENT_ID of a General app)"
+LOGOUT_HELP = "revoke your Zoom sign-in at Zoom and delete it from this machine"
+AUTH_HELP = "sign-in information"
+
+
+def login_arguments(login: argparse.ArgumentParser) -> None:
     login.add_argument("--no-browser", action="store_true", help="print the sign-in link instead of opening it")
     login.add_argument(
         "--device", action="store_true", help="sign in with a code on another device (Zoom's device flow)"
     )
     login.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the browser (default 300)")
-    commands.add_parser("logout", help="revoke your Zoom sign-in at Zoom and delete it from this machine")
-    auth = commands.add_parser("auth", help="sign-in information")
+
+
+def auth_arguments(auth: argparse.ArgumentParser) -> None:
     auth_commands = auth.add_subparsers(dest="auth_command", metavar="COMMAND", required=True)
     auth_commands.add_parser("status", help="who is signed in, with which scopes, and where the grant is kept")
 

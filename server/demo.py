@@ -1,8 +1,8 @@
 """`zoom-mcp demo`: the seed's example as a product, through a real MCP client over stdio.
 
 Fetches the user, lists meetings and creates a meeting, exactly as an assistant would. With Zoom
-credentials it talks to Zoom (and deletes the demo meeting afterwards unless --keep); without them it
-runs the server on the built-in sandbox.
+credentials it talks to Zoom (and deletes the demo meeting afterwards unless --keep); without them, or
+with --sandbox, it runs the server on the built-in sandbox. With --read-only it creates nothing.
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import anyio
 from mcp import Client
@@ -27,10 +29,35 @@ class DemoFailed(Exception):
     pass
 
 
-def run_demo(*, json_output: bool, keep: bool) -> int:
-    use_sandbox = Settings().credentials() is None
+@dataclass(frozen=True)
+class Plan:
+    sandbox: bool
+    read_only: bool
+    keep: bool
+    log_level: str
+    api_base_url: str
+
+    def server_arguments(self) -> list[str]:
+        return [
+            "-m",
+            "zoom_mcp.server",
+            *(["--sandbox"] if self.sandbox else []),
+            *(["--read-only"] if self.read_only else []),
+            "--log-level",
+            self.log_level,
+        ]
+
+
+def run_demo(settings: Settings, *, sandbox: bool, json_output: bool, keep: bool) -> int:
+    plan = Plan(
+        sandbox=sandbox or settings.credentials() is None,
+        read_only=settings.mcp_read_only,
+        keep=keep,
+        log_level=settings.mcp_log_level,
+        api_base_url=settings.api_base_url,
+    )
     try:
-        report = anyio.run(_drive, use_sandbox, keep)
+        report = anyio.run(_drive, plan)
     except DemoFailed as failure:
         print(f"zoom-mcp demo failed: {failure}", file=sys.stderr)
         return 1
@@ -41,28 +68,35 @@ def run_demo(*, json_output: bool, keep: bool) -> int:
     return 0
 
 
-async def _drive(use_sandbox: bool, keep: bool) -> dict[str, Any]:
+async def _drive(plan: Plan) -> dict[str, Any]:
     # The SDK passes only a safe subset of the environment to a server it spawns: hand on Zoom's.
     zoom_variables = {name: value for name, value in os.environ.items() if name.startswith("ZOOM_")}
-    server = StdioServerParameters(
-        command=sys.executable,
-        args=["-m", "zoom_mcp.server", *(["--sandbox"] if use_sandbox else [])],
-        env=zoom_variables,
-    )
+    server = StdioServerParameters(command=sys.executable, args=plan.server_arguments(), env=zoom_variables)
     async with Client(server) as client:
         try:
-            return await _steps(client, use_sandbox=use_sandbox, keep=keep)
+            return await _steps(client, plan)
         except DemoFailed as failure:
             # Raised outside the client's task group, so the caller sees it unwrapped.
             problem = failure
     raise problem
 
 
-async def _steps(client: Client, *, use_sandbox: bool, keep: bool) -> dict[str, Any]:
+async def _steps(client: Client, plan: Plan) -> dict[str, Any]:
     start = (datetime.now(UTC) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
     user = await _call(client, "get_user_info", {"user_id": "me"})
     meetings = await _call(client, "list_meetings", {"user_id": "me", "type": "upcoming", "page_size": 10})
-    created = await _call(
+    report: dict[str, Any] = {
+        "source": "sandbox" if plan.sandbox else "zoom",
+        "api_base_url": None if plan.sandbox else plan.api_base_url,
+        "read_only": plan.read_only,
+        "user": user,
+        "meetings": meetings,
+        "created_meeting": None,
+        "deleted": None,
+    }
+    if plan.read_only:
+        return report
+    report["created_meeting"] = created = await _call(
         client,
         "create_meeting",
         {
@@ -73,16 +107,9 @@ async def _steps(client: Client, *, use_sandbox: bool, keep: bool) -> dict[str, 
             "agenda": "Created by `zoom-mcp demo` to show the create_meeting tool.",
         },
     )
-    deleted = None
-    if not use_sandbox and not keep:
-        deleted = await _call(client, "delete_meeting", {"meeting_id": created["id"]})
-    return {
-        "source": "sandbox" if use_sandbox else "zoom",
-        "user": user,
-        "meetings": meetings,
-        "created_meeting": created,
-        "deleted": deleted,
-    }
+    if not plan.sandbox and not plan.keep:
+        report["deleted"] = await _call(client, "delete_meeting", {"meeting_id": created["id"]})
+    return report
 
 
 async def _call(client: Client, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
@@ -93,14 +120,22 @@ async def _call(client: Client, tool: str, arguments: dict[str, Any]) -> dict[st
     return dict(result.structured_content)
 
 
+def _where(report: dict[str, Any]) -> str:
+    if report["source"] == "sandbox":
+        return (
+            "the built-in Zoom sandbox (sample data; set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET "
+            "to use your Zoom account)"
+        )
+    url = report["api_base_url"]
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "zoom.us" or host.endswith((".zoom.us", ".zoomgov.com")):
+        return "your Zoom account"
+    return f"the Zoom API at {url} (not zoom.us: a local sandbox or a proxy)"
+
+
 def _readable(report: dict[str, Any]) -> str:
     user, page, meeting = report["user"], report["meetings"], report["created_meeting"]
-    where = (
-        "the built-in Zoom sandbox (sample data; set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET "
-        "to use your Zoom account)"
-        if report["source"] == "sandbox"
-        else "your Zoom account"
-    )
+    where = _where(report)
     lines = [
         f"zoom-mcp demo: an MCP client drove the zoom-mcp server over stdio, against {where}.",
         "",
@@ -115,6 +150,9 @@ def _readable(report: dict[str, Any]) -> str:
         f"({item.get('duration', '?')} min, id {item['id']})"
         for item in page["meetings"]
     ] or ["  (none)"]
+    if meeting is None:
+        lines += ["", "Not creating a test meeting: read-only mode offers no tool that changes anything."]
+        return "\n".join(lines)
     lines += [
         "",
         "Creating test meeting (create_meeting):",

@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+import os
 import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -76,8 +77,24 @@ async def serve_sandbox(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0
             server.should_exit = True
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Fail before uvicorn does: it would log its own bind error to stderr ahead of our message."""
+    if port == 0:
+        return
+    try:
+        # create_server sets SO_REUSEADDR on POSIX, as uvicorn does, so a port in TIME_WAIT still counts as free.
+        with socket.create_server((host, port)):
+            pass
+    except OSError as error:
+        reason = os.strerror(error.errno).lower() if error.errno else str(error)
+        raise OSError(
+            f"the Zoom sandbox could not listen on {host}:{port}: {reason} (port 0 picks a free one)"
+        ) from None
+
+
 def run_sandbox_forever(sandbox: Sandbox, host: str, port: int, on_ready: Callable[[str], None]) -> None:
     """Serve until interrupted (Ctrl-C / SIGTERM); ``on_ready`` gets the origin once listening."""
+    _check_port_free(host, port)
 
     async def serve() -> None:
         server = _server(sandbox, host, port)

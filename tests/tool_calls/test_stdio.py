@@ -36,6 +36,17 @@ async def test_sandbox_server_over_stdio_serves_the_core_tools() -> None:
     assert created["start_time"] == "2031-03-01T10:00:00Z"
 
 
+@pytest.mark.parametrize("args", [("--sandbox", "--read-only"), ("serve", "--sandbox", "--read-only")])
+async def test_serve_options_work_before_and_after_the_command(args: tuple[str, ...]) -> None:
+    async with Client(zoom_mcp(*args)) as client:
+        names = {tool.name for tool in (await client.list_tools()).tools}
+        user = await call_ok(client, "get_user_info", {})
+        instructions = client.instructions or ""
+    assert "SANDBOX" in instructions
+    assert user["sandbox"] is True
+    assert "create_meeting" not in names
+
+
 async def test_without_credentials_the_server_starts_and_says_what_to_set() -> None:
     async with Client(zoom_mcp()) as client:
         names = {tool.name for tool in (await client.list_tools()).tools}
