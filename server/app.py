@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 from mcp.server.mcpserver import Context, MCPServer
@@ -19,13 +19,17 @@ from zoom_mcp.server import __version__
 from zoom_mcp.server.settings import Settings
 from zoom_mcp.server.tokens import token_provider
 from zoom_mcp.server.zoom.client import ZoomClient
-from zoom_mcp.server.zoom.credentials import Credentials
+from zoom_mcp.server.zoom.credentials import Credentials, UserOAuthCredentials
+from zoom_mcp.server.zoom.errors import ZoomSignInRequired
 from zoom_mcp.server.zoom.http import ZoomHTTP
 from zoom_mcp.server.zoom.retry import RetryPolicy
 from zoom_mcp.tools import schema
 from zoom_mcp.tools.catalogue import capabilities, description, offered
 from zoom_mcp.tools.context import ZoomAccess
 from zoom_mcp.tools.errors import InvalidArguments
+
+if TYPE_CHECKING:
+    from zoom_mcp.server.sign_in_elicitation import SignInThroughClient
 
 GUIDANCE = (
     "'me' is the Zoom user these credentials act as; get_user_info() gives their timezone and current local "
@@ -39,7 +43,10 @@ SANDBOX_INSTRUCTIONS = (
 
 
 class ZoomMCPServer(MCPServer[ZoomAccess]):
-    """MCPServer whose argument errors, from the schema or from a tool's own checks, speak with one voice."""
+    """MCPServer whose argument errors, from the schema or from a tool's own checks, speak with one voice,
+    and which offers a Zoom sign-in through the client when a call needs one and the client can show it."""
+
+    sign_in: SignInThroughClient | None = None
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[ZoomAccess, Any] | None = None
@@ -47,11 +54,25 @@ class ZoomMCPServer(MCPServer[ZoomAccess]):
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as error:
+            if context is not None and self.sign_in is not None and needs_sign_in(error):
+                if self.sign_in.offered_to(context) and await self.sign_in.sign_in(context):
+                    return await super().call_tool(name, arguments, context)
+                raise
             if isinstance(error.__cause__, ValidationError):
                 raise ToolError(invalid_arguments(name, schema_problems(error.__cause__))) from error.__cause__
             if isinstance(error.__cause__, InvalidArguments):
                 raise ToolError(invalid_arguments(name, str(error.__cause__))) from error.__cause__
             raise
+
+
+def needs_sign_in(error: BaseException) -> bool:
+    """Whether `error`, or what caused it, is a missing, ended or revoked user sign-in."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ZoomSignInRequired):
+            return True
+        seen = seen.__cause__
+    return False
 
 
 def schema_problems(error: ValidationError) -> str:
@@ -109,7 +130,7 @@ def create_app(
         )
         for spec in specs
     ]
-    return ZoomMCPServer(
+    server = ZoomMCPServer(
         name="zoom-mcp",
         title="Zoom",
         version=__version__,
@@ -118,3 +139,9 @@ def create_app(
         lifespan=lifespan,
         log_level=settings.mcp_log_level,
     )
+    if isinstance(credentials, UserOAuthCredentials):
+        # Imported only for a user-managed app: the sign-in pulls in the grant store and the keyring.
+        from zoom_mcp.server.sign_in_elicitation import SignInThroughClient
+
+        server.sign_in = SignInThroughClient(settings, credentials, transport=transport)
+    return server

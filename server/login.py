@@ -52,7 +52,7 @@ async def browser_login(
     *,
     redirect_uri: str,
     identify: Identify,
-    show_url: Callable[[str], None],
+    show_url: Callable[[str], object],
     timeout_seconds: float = DEFAULT_LOGIN_TIMEOUT_SECONDS,
 ) -> Grant:
     """Authorization code with PKCE (S256) and `state`; the redirect is caught on the loopback interface.
@@ -127,7 +127,7 @@ async def save_signed_in(store: GrantStore, grant: Grant, identify: Identify) ->
 
 
 async def receive_redirect(
-    redirect_uri: str, *, state: str, timeout_seconds: float, on_listening: Callable[[], None]
+    redirect_uri: str, *, state: str, timeout_seconds: float, on_listening: Callable[[], object]
 ) -> str:
     """Listen on the redirect URI until the browser brings Zoom's answer; the authorization code, or LoginFailed."""
     host, port, path = check_loopback_redirect(redirect_uri)
