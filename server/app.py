@@ -38,7 +38,8 @@ GUIDANCE = (
 )
 SANDBOX_INSTRUCTIONS = (
     "SANDBOX MODE: this server talks to zoom-mcp's built-in Zoom emulator, not to a real Zoom account. "
-    "Users, meetings and recordings are made-up sample data and nothing is sent to Zoom. "
+    "Users, meetings and recordings are made-up sample data and nothing is sent to Zoom; every result says "
+    "so (sandbox: true). "
 )
 
 

@@ -73,6 +73,8 @@ async def list_meetings(
     With from_date/to_date: a calendar of every meeting and every occurrence of a recurring series starting
     in those days, sorted by start, each occurrence with its occurrence_id. Without a range, each series
     appears once, one page at a time (pass next_page_token for more).
+    Each meeting has its id, topic, type, local start, timezone and duration; get_meeting gives the rest
+    (UTC start, join URL, passcode, agenda, settings).
     """
     if next_page_token is not None and (from_date or to_date or topic_contains):
         raise InvalidArguments(
@@ -149,7 +151,7 @@ async def get_meeting(
     settings, and for a recurring meeting its recurrence and occurrences (with their occurrence_id)."""
     with reported_to_the_model():
         meeting = await zoom_client(ctx).get_meeting(meeting_id, occurrence_id=occurrence_id)
-    return tool_result(ctx, MeetingDetails.of(meeting))
+    return tool_result(ctx, MeetingDetails.of(meeting, occurrence_id=occurrence_id))
 
 
 @zoom_tool("Update Zoom meeting", UPDATE, Scopes("meeting:write", ("meeting:update:meeting",)))
@@ -192,7 +194,7 @@ async def update_meeting(
         client = zoom_client(ctx)
         await client.update_meeting(meeting_id, body, occurrence_id=occurrence_id)
         meeting = await client.get_meeting(meeting_id, occurrence_id=occurrence_id)
-    return tool_result(ctx, MeetingDetails.of(meeting))
+    return tool_result(ctx, MeetingDetails.of(meeting, occurrence_id=occurrence_id))
 
 
 @zoom_tool("Delete Zoom meeting", DELETE, Scopes("meeting:write", ("meeting:delete:meeting",)))
@@ -217,7 +219,7 @@ async def delete_meeting(
         )
     details = MeetingDetails.of(meeting)
     if occurrence_id is not None:
-        occurrence = next((o for o in details.occurrences or [] if o.occurrence_id == occurrence_id), None)
+        occurrence = next((o for o in meeting.occurrences if o.occurrence_id == occurrence_id), None)
         scope: Literal["occurrence", "series", "meeting"] = "occurrence"
         start = occurrence.start_time if occurrence else details.start_time
         summary = f"Deleted the occurrence {occurrence_id} ({start}) of '{details.topic}'; the series remains."

@@ -39,12 +39,15 @@ async def list_recordings(
     to_date: Annotated[DateText, Field(description="Last day, yyyy-mm-dd. Default: today (UTC).")] = None,
     page_size: PageSize = 30,
     next_page_token: NextPageToken = None,
+    include_files: Annotated[
+        bool, Field(description="Also list each file (id, type, size, times, play URL) and the total size.")
+    ] = False,
 ) -> Annotated[CallToolResult, RecordingPage]:
     """List a user's cloud recordings in a date range of up to 30 days, newest first, one page at a time.
 
-    Each recorded meeting has its id, uuid, topic, start (UTC and local), duration, files (type, size,
-    duration) and has_transcript. To read what was said, pass its uuid to get_meeting_transcript. For older
-    recordings, call again with an earlier from_date/to_date window.
+    Each recorded meeting has its id, uuid, topic, local start, duration, file types, has_transcript and
+    share URL. To read what was said, pass its uuid to get_meeting_transcript. For older recordings, call
+    again with an earlier from_date/to_date window.
     """
     first, last = _date_range(from_date, to_date)
     with reported_to_the_model():
@@ -55,7 +58,12 @@ async def list_recordings(
             page_size=page_size,
             next_page_token=next_page_token,
         )
-    return tool_result(ctx, RecordingPage.of(page, searched_from=first.isoformat(), searched_to=last.isoformat()))
+    return tool_result(
+        ctx,
+        RecordingPage.of(
+            page, searched_from=first.isoformat(), searched_to=last.isoformat(), include_files=include_files
+        ),
+    )
 
 
 @zoom_tool(
@@ -73,12 +81,15 @@ async def get_meeting_transcript(
     ],
     offset: Annotated[int, Field(ge=0, description="First cue to return (next_offset of the previous page).")] = 0,
     max_cues: Annotated[int, Field(ge=1, le=1000, description="Cues per page, 1 to 1,000.")] = 300,
+    include_cues: Annotated[
+        bool, Field(description="Also return the page as structured cues (start, end, speaker, text).")
+    ] = False,
 ) -> Annotated[CallToolResult, TranscriptPage]:
     """Read the transcript of a recorded meeting: who said what, with timestamps.
 
-    Returns readable text ('[hh:mm:ss] Speaker: words'), the same cues as structured data, the list of
-    speakers, and total_cues. Long transcripts come in pages: when next_offset is present, call again with
-    offset=next_offset to read on. Needs a cloud recording with audio transcription enabled.
+    Returns readable text ('[hh:mm:ss] Speaker: words'), the list of speakers, and total_cues. Long
+    transcripts come in pages: when next_offset is present, call again with offset=next_offset to read on.
+    Needs a cloud recording with audio transcription enabled.
     """
     with reported_to_the_model():
         client = zoom_client(ctx)
@@ -113,7 +124,9 @@ async def get_meeting_transcript(
             offset=offset,
             next_offset=end if end < len(cues) else None,
             text="\n".join(f"[{cue.start}] {cue.speaker + ': ' if cue.speaker else ''}{cue.text}" for cue in page),
-            cues=[CueView(start=cue.start, end=cue.end, speaker=cue.speaker, text=cue.text) for cue in page],
+            cues=[CueView(start=cue.start, end=cue.end, speaker=cue.speaker, text=cue.text) for cue in page]
+            if include_cues
+            else None,
         ),
     )
 

@@ -11,11 +11,11 @@ from zoom_mcp.tools.context import ZoomContext, tool_result, zoom_access, zoom_c
 from zoom_mcp.tools.errors import reported_to_the_model
 from zoom_mcp.tools.params import NextPageToken, PageSize, UserId
 from zoom_mcp.tools.spec import READ, Scopes, zoom_tool
-from zoom_mcp.tools.views import UserPage, UserProfile
+from zoom_mcp.tools.views import UserInfo, UserPage
 
 
 @zoom_tool("Get Zoom user", READ, Scopes("user:read", ("user:read:user",)))
-async def get_user_info(ctx: ZoomContext, user_id: UserId = "me") -> Annotated[CallToolResult, UserProfile]:
+async def get_user_info(ctx: ZoomContext, user_id: UserId = "me") -> Annotated[CallToolResult, UserInfo]:
     """Get a Zoom user's profile: name, email, plan type, role, status, timezone, Personal Meeting ID, and the
     current date and time in their timezone (with the weekday).
 
@@ -24,7 +24,7 @@ async def get_user_info(ctx: ZoomContext, user_id: UserId = "me") -> Annotated[C
     """
     with reported_to_the_model():
         user = await zoom_client(ctx).get_user(user_id)
-    return tool_result(ctx, UserProfile.of(user, now=zoom_access(ctx).now(), me=user_id == "me"))
+    return tool_result(ctx, UserInfo.of(user, now=zoom_access(ctx).now(), me=user_id == "me"))
 
 
 @zoom_tool("List Zoom users", READ, Scopes("user:read", ("user:read:list_users",), admin_only=True))

@@ -1,15 +1,17 @@
 """What the model gets back: Zoom's objects trimmed to what a person needs.
 
 `start_url` never appears here: it lets whoever holds it start the meeting as its host.
-Every meeting time is given in UTC and as local time, so the model never converts. Every local time has
-one shape, ISO 8601 with its offset and then the weekday: "2026-12-03T15:00:00-05:00 (Thu)" — models
-get weekdays wrong when left to work them out.
+One meeting's times are given in UTC and as local time, so the model never converts; lists give the local
+time alone (its UTC offset makes it exact). Every local time has one shape, ISO 8601 with its offset and then
+the weekday: "2026-12-03T15:00:00-05:00 (Thu)" — models get weekdays wrong when left to work them out.
+Every token of a result is paid for: what a list leaves out, the description says where to find
+(get_meeting, include_files, include_cues).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,14 +31,15 @@ ME_IS = (
 )
 
 
-class View(BaseModel):
+class Item(BaseModel):
+    # No docstrings on views: pydantic would publish them in every output schema.
     model_config = ConfigDict(extra="forbid")
 
-    sandbox: bool | None = Field(
-        default=None,
-        description="Present and true when the data comes from zoom-mcp's built-in Zoom sandbox (an emulator), "
-        "not from a real Zoom account.",
-    )
+
+class View(Item):
+    # A whole tool result. `sandbox` is set (true) only by zoom-mcp's built-in Zoom emulator; the server's
+    # instructions say what it means, once, rather than every output schema.
+    sandbox: bool | None = None
 
 
 def local_time(utc_time: str | None, timezone: str | None) -> str | None:
@@ -84,7 +87,7 @@ def meeting_type_name(value: int | None) -> MeetingTypeName | None:
 
 
 class PageView(View):
-    """One page of a list: the items in a field named after them, and the paging envelope."""
+    # One page of a list: the items in a field named after them, and the paging envelope.
 
     total_records: int | None = Field(default=None, description="Matches across all pages.")
     page_size: int | None = None
@@ -103,7 +106,7 @@ def paging(page: models.Page[Any]) -> dict[str, Any]:
     }
 
 
-class UserProfile(View):
+class UserProfile(Item):
     id: str = Field(description="Zoom user id; usable wherever a user_id is asked.")
     email: str | None = None
     first_name: str | None = None
@@ -127,7 +130,7 @@ class UserProfile(View):
     me_is: str | None = Field(default=None, description="For user_id 'me': whom 'me' stands for.")
 
     @classmethod
-    def of(cls, user: models.UserSummary, *, now: datetime | None = None, me: bool = False) -> UserProfile:
+    def of(cls, user: models.UserSummary, *, now: datetime | None = None, me: bool = False) -> Self:
         details = user if isinstance(user, models.User) else None
         return cls(
             current_time_local=format_local(now.astimezone(_zone_or_utc(user.timezone))) if now else None,
@@ -152,25 +155,24 @@ class UserProfile(View):
         )
 
 
-class MeetingSummary(View):
-    id: int = Field(description="Meeting id (up to 11+ digits); pass it to get_meeting, update_meeting, ...")
+class UserInfo(UserProfile, View):
+    pass
+
+
+class MeetingSummary(Item):
+    id: int = Field(description="Meeting id: pass it to get_meeting, update_meeting or delete_meeting.")
     occurrence_id: str | None = Field(
         default=None, description="With a date range: this occurrence of a recurring series."
     )
-    uuid: str | None = Field(default=None, description="Id of this meeting instance.")
     topic: str | None = None
     type: MeetingTypeName | None = None
-    start_time: str | None = Field(default=None, description="Start, UTC (yyyy-MM-ddTHH:mm:ssZ).")
     start_time_local: str | None = Field(
         default=None,
-        description="The same start as local time with the weekday: in the meeting's timezone, or with a date "
-        "range in the range's timezone.",
+        description="Start as local time with its UTC offset and the weekday: in the meeting's timezone, or with "
+        "a date range in the range's timezone.",
     )
     timezone: str | None = Field(default=None, description="The meeting's own timezone.")
     duration: int | None = Field(default=None, description="Minutes.")
-    join_url: str | None = None
-    agenda: str | None = Field(default=None, description="Zoom truncates agendas to 250 characters in lists.")
-    host_id: str | None = None
 
     @classmethod
     def of(
@@ -187,16 +189,11 @@ class MeetingSummary(View):
         return cls(
             id=meeting.id,
             occurrence_id=occurrence_id,
-            uuid=meeting.uuid,
             topic=meeting.topic,
             type=meeting_type_name(meeting.type),
-            start_time=start,
-            start_time_local=local_time(start, local_zone or meeting.timezone),
+            start_time_local=local_time(start, local_zone or meeting.timezone) or start,
             timezone=meeting.timezone,
             duration=duration if duration is not None else meeting.duration,
-            join_url=meeting.join_url,
-            agenda=meeting.agenda or None,
-            host_id=meeting.host_id,
         )
 
 
@@ -212,23 +209,23 @@ class MeetingPage(PageView):
         return cls(meetings=[MeetingSummary.of(meeting) for meeting in page.items], **paging(page))
 
 
-class OccurrenceView(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class MeetingSettingsView(Item):
+    host_video: Literal[True] | None = None
+    participant_video: Literal[True] | None = None
+    join_before_host: Literal[True] | None = None
+    mute_upon_entry: Literal[True] | None = None
+    waiting_room: Literal[True] | None = None
+    auto_recording: Literal["local", "cloud"] | None = None
 
-    occurrence_id: str = Field(description="Pass as occurrence_id to act on this occurrence only.")
-    start_time: str | None = None
-    start_time_local: str | None = None
-    duration: int | None = None
-    status: str | None = Field(default=None, description="available or deleted.")
+    @classmethod
+    def of(cls, settings: models.MeetingSettings) -> MeetingSettingsView | None:
+        """Only the settings that are on: a flag that is off, and auto_recording 'none', are left out."""
+        on = settings.model_dump(exclude_none=True)
+        shown = {name: value for name, value in on.items() if value is True or value in {"local", "cloud"}}
+        return cls(**shown) if shown else None
 
 
-class MeetingSettingsView(models.MeetingSettings):
-    model_config = ConfigDict(extra="forbid")
-
-
-class RecurrenceView(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RecurrenceView(Item):
     type: RecurrenceTypeName
     repeat_interval: int | None = None
     weekly_days: str | None = Field(default=None, description="Days of week, 1=Sunday ... 7=Saturday.")
@@ -240,7 +237,7 @@ class RecurrenceView(BaseModel):
 
 
 class MeetingDetails(View):
-    id: int = Field(description="Meeting id; pass it to get_meeting, update_meeting or delete_meeting.")
+    id: int = Field(description="Meeting id: pass it to get_meeting, update_meeting or delete_meeting.")
     uuid: str | None = None
     topic: str | None = None
     type: MeetingTypeName | None = None
@@ -256,21 +253,38 @@ class MeetingDetails(View):
     passcode: str | None = None
     host_id: str | None = None
     host_email: str | None = None
-    created_at: str | None = None
-    settings: MeetingSettingsView | None = None
+    settings: MeetingSettingsView | None = Field(
+        default=None, description="Only the settings that are on; a flag left out is off."
+    )
     recurrence: RecurrenceView | None = None
-    occurrences: list[OccurrenceView] | None = Field(
-        default=None, description="Occurrences of a recurring meeting with a fixed time."
+    occurrences: dict[str, str] | None = Field(
+        default=None,
+        description="Upcoming occurrences of a recurring series: occurrence_id -> start in the meeting's "
+        "timezone. With occurrence_id, only that one (its duration is duration above).",
+    )
+    deleted_occurrences: dict[str, str] | None = Field(
+        default=None, description="Occurrences deleted from the series, in the same form."
     )
 
     @classmethod
-    def of(cls, meeting: models.Meeting) -> MeetingDetails:
+    def of(cls, meeting: models.Meeting, *, occurrence_id: str | None = None) -> MeetingDetails:
         recurrence = None
         if meeting.recurrence is not None:
             recurrence = RecurrenceView(
                 type=RECURRENCE_TYPES[meeting.recurrence.type],
                 **meeting.recurrence.model_dump(exclude={"type"}),
             )
+        # Zoom lists every occurrence even when asked for one: show only the one asked for.
+        occurrences = [o for o in meeting.occurrences if occurrence_id is None or o.occurrence_id == occurrence_id]
+
+        def starts(status: Literal["available", "deleted"]) -> dict[str, str] | None:
+            chosen = {
+                o.occurrence_id: local_time(o.start_time, meeting.timezone) or o.start_time or ""
+                for o in occurrences
+                if (o.status == "deleted") == (status == "deleted")
+            }
+            return chosen or None
+
         return cls(
             id=meeting.id,
             uuid=meeting.uuid,
@@ -286,20 +300,10 @@ class MeetingDetails(View):
             passcode=meeting.password or None,
             host_id=meeting.host_id,
             host_email=meeting.host_email,
-            created_at=meeting.created_at,
-            settings=MeetingSettingsView(**meeting.settings.model_dump()) if meeting.settings else None,
+            settings=MeetingSettingsView.of(meeting.settings) if meeting.settings else None,
             recurrence=recurrence,
-            occurrences=[
-                OccurrenceView(
-                    occurrence_id=occurrence.occurrence_id,
-                    start_time=occurrence.start_time,
-                    start_time_local=local_time(occurrence.start_time, meeting.timezone),
-                    duration=occurrence.duration,
-                    status=occurrence.status,
-                )
-                for occurrence in meeting.occurrences
-            ]
-            or None,
+            occurrences=starts("available"),
+            deleted_occurrences=starts("deleted"),
         )
 
 
@@ -322,9 +326,7 @@ class MeetingDeleted(View):
     summary: str
 
 
-class RecordingFileView(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RecordingFileView(Item):
     id: str | None = None
     file_type: str | None = Field(default=None, description="MP4, M4A, TRANSCRIPT, CHAT, CC, TIMELINE, ...")
     file_extension: str | None = None
@@ -353,35 +355,36 @@ class RecordingFileView(BaseModel):
         )
 
 
-class RecordedMeetingView(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RecordedMeetingView(Item):
     id: int | None = Field(default=None, description="Meeting id.")
     uuid: str | None = Field(default=None, description="This instance's uuid; pass it to get_meeting_transcript.")
     topic: str | None = None
-    start_time: str | None = Field(default=None, description="Start, UTC.")
-    start_time_local: str | None = Field(default=None, description="The same start in the meeting's timezone.")
+    start_time_local: str | None = Field(
+        default=None, description="Start in the meeting's timezone, ISO 8601 with its UTC offset."
+    )
     timezone: str | None = None
     duration: int | None = Field(default=None, description="Minutes.")
-    total_size: float | None = Field(default=None, description="Bytes, all files.")
     has_transcript: bool = Field(description="True when a TRANSCRIPT file exists: get_meeting_transcript reads it.")
-    share_url: str | None = None
-    files: list[RecordingFileView]
+    file_types: list[str] = Field(description="MP4, M4A, TRANSCRIPT, CHAT, CC, TIMELINE, ...")
+    share_url: str | None = Field(default=None, description="Watch in the browser. With include_files only.")
+    total_size: float | None = Field(default=None, description="Bytes, all files. With include_files only.")
+    files: list[RecordingFileView] | None = Field(default=None, description="With include_files only.")
 
     @classmethod
-    def of(cls, meeting: models.RecordedMeeting) -> RecordedMeetingView:
+    def of(cls, meeting: models.RecordedMeeting, *, include_files: bool = False) -> RecordedMeetingView:
+        kinds = [file.file_type for file in meeting.recording_files if file.file_type]
         return cls(
             id=meeting.id,
             uuid=meeting.uuid,
             topic=meeting.topic,
-            start_time=meeting.start_time,
-            start_time_local=local_time(meeting.start_time, meeting.timezone),
+            start_time_local=local_time(meeting.start_time, meeting.timezone) or meeting.start_time,
             timezone=meeting.timezone,
             duration=meeting.duration,
-            total_size=meeting.total_size,
-            has_transcript=any(file.file_type == "TRANSCRIPT" for file in meeting.recording_files),
-            share_url=meeting.share_url,
-            files=[RecordingFileView.of(file) for file in meeting.recording_files],
+            has_transcript="TRANSCRIPT" in kinds,
+            file_types=list(dict.fromkeys(kinds)),
+            share_url=meeting.share_url if include_files else None,
+            total_size=meeting.total_size if include_files else None,
+            files=[RecordingFileView.of(file) for file in meeting.recording_files] if include_files else None,
         )
 
 
@@ -391,18 +394,18 @@ class RecordingPage(PageView):
     meetings: list[RecordedMeetingView]
 
     @classmethod
-    def of(cls, page: models.RecordingList, *, searched_from: str, searched_to: str) -> RecordingPage:
+    def of(
+        cls, page: models.RecordingList, *, searched_from: str, searched_to: str, include_files: bool = False
+    ) -> RecordingPage:
         return cls(
             from_date=page.from_ or searched_from,
             to_date=page.to or searched_to,
-            meetings=[RecordedMeetingView.of(meeting) for meeting in page.items],
+            meetings=[RecordedMeetingView.of(meeting, include_files=include_files) for meeting in page.items],
             **paging(page),
         )
 
 
-class CueView(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CueView(Item):
     start: str = Field(description="hh:mm:ss from the start of the recording.")
     end: str
     speaker: str | None = None
@@ -423,4 +426,6 @@ class TranscriptPage(View):
         default=None, description="Pass as offset to read on; absent when this page reaches the end."
     )
     text: str = Field(description="This page as readable lines: '[hh:mm:ss] Speaker: words'.")
-    cues: list[CueView]
+    cues: list[CueView] | None = Field(
+        default=None, description="The same page as structured cues, with include_cues only."
+    )

@@ -205,13 +205,11 @@ async def result_figures(client: Client) -> list[Figure]:
     meeting_id = series.structured_content["id"]
     whole = await client.call_tool("get_meeting", {"meeting_id": meeting_id})
     assert whole.structured_content is not None
-    occurrences = whole.structured_content.get("occurrences") or []
+    occurrences = list(whole.structured_content.get("occurrences") or {})
     assert len(occurrences) == SERIES_OCCURRENCES, f"the series has {len(occurrences)} occurrences"
-    one = await client.call_tool(
-        "get_meeting", {"meeting_id": meeting_id, "occurrence_id": occurrences[1]["occurrence_id"]}
-    )
+    one = await client.call_tool("get_meeting", {"meeting_id": meeting_id, "occurrence_id": occurrences[1]})
     assert one.structured_content is not None
-    shown = len(one.structured_content.get("occurrences") or [])
+    shown = len(one.structured_content.get("occurrences") or {})
     figures.append(
         Figure.of(f"get_meeting, weekly series of {SERIES_OCCURRENCES} (text block)", text_of(whole)).at_most(SERIES_14)
     )

@@ -166,7 +166,7 @@ def test_list_meetings(first_page: JsonObject) -> None:
     for meeting in meetings:
         assert isinstance(meeting["id"], int)
         assert meeting["topic"]
-        assert meeting["join_url"].startswith("https://")
+        assert meeting["start_time_local"]
 
 
 def test_create_meeting(inspector: Inspector) -> None:
@@ -193,7 +193,7 @@ def test_get_meeting(inspector: Inspector, first_page: JsonObject) -> None:
     meeting = ok(inspector.call("get_meeting", f"meeting_id={listed['id']}"))
     assert meeting["id"] == listed["id"]
     assert meeting["topic"] == listed["topic"]
-    assert meeting["join_url"] == listed["join_url"]
+    assert meeting["join_url"].startswith("https://")
 
 
 def test_update_meeting(inspector: Inspector, first_page: JsonObject) -> None:
@@ -235,7 +235,10 @@ def test_list_recordings(recordings: JsonObject) -> None:
 def test_get_meeting_transcript(inspector: Inspector, recordings: JsonObject) -> None:
     recorded = next(meeting for meeting in recordings["meetings"] if meeting["has_transcript"])
     transcript = ok(
-        inspector.call("get_meeting_transcript", json_args={"meeting_id_or_uuid": recorded["uuid"], "max_cues": 3})
+        inspector.call(
+            "get_meeting_transcript",
+            json_args={"meeting_id_or_uuid": recorded["uuid"], "max_cues": 3, "include_cues": True},
+        )
     )
     assert transcript["uuid"] == recorded["uuid"]
     # The Inspector sends digits as a JSON number, as a model copying `id` from list_recordings would.

@@ -35,17 +35,23 @@ async def test_list_meetings_pages_with_next_page_token(client: Client, zoom: Zo
     assert seen == [meeting["id"] for meeting in everything["meetings"]]
 
 
-async def test_listed_meetings_carry_utc_and_local_times(client: Client) -> None:
+async def test_listed_meetings_carry_local_times_of_zoom_s_utc_start(client: Client, zoom: ZoomDirect) -> None:
     page = await call_ok(client, "list_meetings", {"type": "upcoming"})
-    timed = [meeting for meeting in page["meetings"] if "start_time" in meeting]
+    zoom_starts = {
+        meeting["id"]: meeting["start_time"]
+        for meeting in (await zoom.get("/users/me/meetings", type="upcoming", page_size=300))["meetings"]
+        if "start_time" in meeting
+    }
+    timed = [meeting for meeting in page["meetings"] if "start_time_local" in meeting]
     assert timed
+    assert {meeting["id"] for meeting in timed} == set(zoom_starts)
     for meeting in timed:
-        utc_start = datetime.fromisoformat(meeting["start_time"])
+        utc_start = datetime.fromisoformat(zoom_starts[meeting["id"]])
         local_start = parse_local(meeting["start_time_local"])
-        assert meeting["start_time"].endswith("Z")
         assert local_start == utc_start
         assert local_start.utcoffset() == utc_start.astimezone(ZoneInfo(meeting["timezone"])).utcoffset()
         assert "start_url" not in meeting
+        assert "join_url" not in meeting, "the join URL is get_meeting's"
 
 
 @pytest.mark.parametrize("kind", ["previous_meetings", "live", "upcoming"])

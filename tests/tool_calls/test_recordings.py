@@ -18,8 +18,21 @@ async def recorded(client: Client) -> list[dict[str, object]]:
     return list(page["meetings"])
 
 
+async def test_list_recordings_names_file_types_and_lists_files_on_request(client: Client) -> None:
+    page = await call_ok(client, "list_recordings", {})
+    detailed = await call_ok(client, "list_recordings", {"include_files": True})
+    assert [meeting["id"] for meeting in page["meetings"]] == [meeting["id"] for meeting in detailed["meetings"]]
+    for brief, full in zip(page["meetings"], detailed["meetings"], strict=True):
+        assert "files" not in brief
+        assert "share_url" not in brief
+        assert brief["file_types"] == list(dict.fromkeys(file["file_type"] for file in full["files"]))
+        assert brief["has_transcript"] == ("TRANSCRIPT" in brief["file_types"])
+        assert full["share_url"].startswith("https://")
+        assert full["total_size"] == sum(file["file_size"] for file in full["files"])
+
+
 async def test_list_recordings_shows_files_but_never_download_tokens(client: Client, sandbox: Sandbox) -> None:
-    result = await client.call_tool("list_recordings", {})
+    result = await client.call_tool("list_recordings", {"include_files": True})
     assert not result.is_error
     page = result.structured_content
     assert page is not None
@@ -76,7 +89,9 @@ async def test_bad_date_ranges_are_refused_before_any_request(
 
 async def test_transcript_by_uuid_has_speakers_timestamps_and_cues(client: Client, zoom: ZoomDirect) -> None:
     meeting = next(meeting for meeting in await recorded(client) if meeting["has_transcript"])
-    transcript = await call_ok(client, "get_meeting_transcript", {"meeting_id_or_uuid": meeting["uuid"]})
+    transcript = await call_ok(
+        client, "get_meeting_transcript", {"meeting_id_or_uuid": meeting["uuid"], "include_cues": True}
+    )
     assert transcript["uuid"] == meeting["uuid"]
     assert transcript["topic"] == meeting["topic"]
     assert transcript["speakers"]
@@ -122,14 +137,28 @@ async def test_long_transcripts_are_paged_not_truncated(client: Client) -> None:
     offset = 0
     while True:
         page = await call_ok(
-            client, "get_meeting_transcript", {"meeting_id_or_uuid": longest["uuid"], "offset": offset, "max_cues": 100}
+            client,
+            "get_meeting_transcript",
+            {"meeting_id_or_uuid": longest["uuid"], "offset": offset, "max_cues": 100, "include_cues": True},
         )
         assert page["offset"] == offset
+        assert len(page["text"].splitlines()) == len(page["cues"])
         cues += page["cues"]
         if "next_offset" not in page:
             break
         offset = page["next_offset"]
     assert len(cues) == longest["total_cues"]
+
+
+async def test_a_transcript_page_carries_its_lines_once_unless_cues_are_asked_for(client: Client) -> None:
+    meeting = next(meeting for meeting in await recorded(client) if meeting["has_transcript"])
+    plain = await call_ok(client, "get_meeting_transcript", {"meeting_id_or_uuid": meeting["uuid"], "max_cues": 5})
+    both = await call_ok(
+        client, "get_meeting_transcript", {"meeting_id_or_uuid": meeting["uuid"], "max_cues": 5, "include_cues": True}
+    )
+    assert "cues" not in plain
+    assert plain["text"] == both["text"]
+    assert [f"[{cue['start']}] {cue['speaker']}: {cue['text']}" for cue in both["cues"]] == plain["text"].splitlines()
 
 
 async def test_missing_recording_is_an_actionable_error(client: Client) -> None:
