@@ -92,7 +92,7 @@ async def exercise_every_tool(client: Client) -> None:
             "recurrence": {"type": "weekly", "weekly_days": [1, 7], "repeat_interval": 2},
         },
     )
-    occurrence = series["occurrences"][0]["occurrence_id"]
+    occurrence = next(iter(series["occurrences"]))
     await call_ok(client, "update_meeting", {"meeting_id": series["id"], "occurrence_id": occurrence, "duration": 15})
     await call_ok(
         client,
