@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx2
@@ -25,6 +25,11 @@ def parse_local(text: str) -> datetime:
     assert moment.utcoffset() is not None, text
     assert weekday == f"({WEEKDAYS[moment.weekday()]})", text
     return moment
+
+
+def start_utc(meeting: dict[str, Any]) -> str:
+    """A listed meeting's start in Zoom's UTC form, from the local time lists give (offset included)."""
+    return parse_local(meeting["start_time_local"]).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def text_of(result: CallToolResult) -> str:

@@ -17,7 +17,7 @@ import pytest
 from mcp import Client
 
 from tests.conftest import sandbox_settings
-from tests.tool_calls.conftest import call_error, call_ok, parse_local
+from tests.tool_calls.conftest import call_error, call_ok, parse_local, start_utc
 from zoom_mcp.server.app import create_app
 from zoom_mcp.server.sandbox import Sandbox
 from zoom_mcp.server.settings import Settings
@@ -129,7 +129,7 @@ async def test_tomorrow_across_midnight_and_a_dst_change(client: Client, sandbox
     page = await call_ok(client, "list_meetings", {"from_date": TOMORROW.isoformat()})
 
     assert (page["from_date"], page["to_date"], page["timezone"]) == ("2026-09-27", "2026-09-27", "Pacific/Auckland")
-    listed = [(meeting["id"], meeting["start_time"]) for meeting in page["meetings"]]
+    listed = [(meeting["id"], start_utc(meeting)) for meeting in page["meetings"]]
     assert listed == expected_from_the_sandbox(sandbox, TOMORROW, TOMORROW, AUCKLAND)
     ids = {meeting["id"] for meeting in page["meetings"]}
     assert {m["id"] for m in inside} <= ids
@@ -139,12 +139,12 @@ async def test_tomorrow_across_midnight_and_a_dst_change(client: Client, sandbox
     assert mondays["id"] not in ids
     assert monthly_28th["id"] not in ids
     by_topic = {meeting["topic"]: meeting for meeting in page["meetings"]}
-    assert by_topic["Just after midnight"]["start_time"] == "2026-09-26T12:30:00Z"
+    assert start_utc(by_topic["Just after midnight"]) == "2026-09-26T12:30:00Z"
     assert by_topic["Just after midnight"]["start_time_local"] == "2026-09-27T00:30:00+12:00 (Sun)"
     assert by_topic["Late Sunday"]["start_time_local"] == "2026-09-27T23:30:00+13:00 (Sun)"
     check_in = by_topic["Weekend check-in"]
     assert check_in["start_time_local"] == "2026-09-27T18:00:00+13:00 (Sun)"
-    assert check_in["occurrence_id"] in {o["occurrence_id"] for o in series["occurrences"]}
+    assert check_in["occurrence_id"] in set(series["occurrences"])
     starts = [parse_local(meeting["start_time_local"]) for meeting in page["meetings"]]
     assert starts == sorted(starts)
     assert all(start.astimezone(AUCKLAND).date() == TOMORROW for start in starts)
@@ -166,7 +166,7 @@ async def test_a_future_range_shows_later_occurrences_of_series_listed_earlier(
         recurrence={"type": "weekly", "weekly_days": [5], "end_times": 3},
     )
     page = await call_ok(client, "list_meetings", {"from_date": "2026-10-25", "to_date": "2026-10-31"})
-    listed = [(meeting["id"], meeting["start_time"]) for meeting in page["meetings"]]
+    listed = [(meeting["id"], start_utc(meeting)) for meeting in page["meetings"]]
     assert listed == expected_from_the_sandbox(sandbox, date(2026, 10, 25), date(2026, 10, 31), AUCKLAND)
     assert [m["start_time_local"] for m in page["meetings"] if m["id"] == monthly["id"]] == [
         "2026-10-27T12:00:00+13:00 (Tue)"
@@ -183,9 +183,7 @@ async def test_a_past_day_shows_the_occurrences_held_then(client: Client, sandbo
     held = [o for o in standup.occurrences if o.start_time < NOW]
     day = held[-1].start_time.astimezone(AUCKLAND).date()
     page = await call_ok(client, "list_meetings", {"from_date": day.isoformat()})
-    assert [(m["id"], m["start_time"]) for m in page["meetings"]] == expected_from_the_sandbox(
-        sandbox, day, day, AUCKLAND
-    )
+    assert [(m["id"], start_utc(m)) for m in page["meetings"]] == expected_from_the_sandbox(sandbox, day, day, AUCKLAND)
     assert held[-1].occurrence_id in {m.get("occurrence_id") for m in page["meetings"]}
 
 
@@ -194,7 +192,7 @@ async def test_dates_read_in_another_timezone(client: Client, sandbox: Sandbox) 
     new_york = ZoneInfo("America/New_York")
     page = await call_ok(client, "list_meetings", {"from_date": "2026-09-26", "timezone": "America/New_York"})
     assert page["timezone"] == "America/New_York"
-    assert [(m["id"], m["start_time"]) for m in page["meetings"]] == expected_from_the_sandbox(
+    assert [(m["id"], start_utc(m)) for m in page["meetings"]] == expected_from_the_sandbox(
         sandbox, date(2026, 9, 26), date(2026, 9, 26), new_york
     )
     assert "Just after midnight" in {m["topic"] for m in page["meetings"]}
@@ -210,7 +208,7 @@ async def test_topic_filter_without_and_with_a_range(client: Client, sandbox: Sa
         client, "list_meetings", {"topic_contains": "standup", "from_date": "2026-09-28", "to_date": "2026-10-04"}
     )
     assert {m["topic"] for m in week["meetings"]} == {"Team standup"}
-    assert [m["start_time"] for m in week["meetings"]] == [
+    assert [start_utc(m) for m in week["meetings"]] == [
         s
         for _, s in expected_from_the_sandbox(sandbox, date(2026, 9, 28), date(2026, 10, 4), AUCKLAND)
         if _ == standup.id

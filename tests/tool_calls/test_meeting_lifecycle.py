@@ -9,7 +9,7 @@ import pytest
 from mcp import Client
 
 from tests.conftest import RecordedSleeps, sandbox_settings
-from tests.tool_calls.conftest import ZoomDirect, call_error, call_ok
+from tests.tool_calls.conftest import ZoomDirect, call_error, call_ok, parse_local
 from zoom_mcp.server.app import create_app
 from zoom_mcp.server.sandbox import Sandbox
 from zoom_mcp.server.zoom.retry import RetryPolicy
@@ -86,7 +86,7 @@ async def test_delete_one_occurrence_keeps_the_series(client: Client) -> None:
     second, second_start = list(created["occurrences"].items())[1]
     deleted = await call_ok(client, "delete_meeting", {"meeting_id": created["id"], "occurrence_id": second})
     assert deleted["deleted"] == "occurrence"
-    assert datetime.fromisoformat(deleted["start_time"]) == datetime.fromisoformat(second_start)
+    assert datetime.fromisoformat(deleted["start_time"]) == parse_local(second_start)
     assert "series remains" in deleted["summary"]
     after = await call_ok(client, "get_meeting", {"meeting_id": created["id"]})
     assert second not in after["occurrences"]
