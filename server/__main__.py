@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from zoom_mcp.server import __version__, auth_cli
 
 if TYPE_CHECKING:
+    from zoom_mcp.server.hosted.http import HttpServing
     from zoom_mcp.server.sandbox import Sandbox
     from zoom_mcp.server.settings import Settings
 
@@ -214,19 +215,47 @@ def _serve(args: argparse.Namespace) -> int:
     settings = load_settings(args)
     from zoom_mcp.server.app import create_app
 
+    http = _http_serving(args) if getattr(args, "http", False) else None
+    options = http.server_options() if http else {}
     if _shared(args, "--sandbox"):
         from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
 
         sandbox = Sandbox()
         app = create_app(
-            sandbox_settings(settings, sandbox, SANDBOX_ORIGIN), transport=sandbox.transport(), sandbox=True
+            sandbox_settings(settings, sandbox, SANDBOX_ORIGIN), transport=sandbox.transport(), sandbox=True, **options
         )
     else:
-        app = create_app(settings)
+        app = create_app(settings, **options)
     gc.enable()
     gc.freeze()
+    if http is not None:
+        return http.run(app)
     app.run("stdio")
     return 0
+
+
+def _serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--http", action="store_true", help="serve MCP over Streamable HTTP at /mcp (hosted mode)")
+    parser.add_argument("--host", default="127.0.0.1", help="with --http: address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=_port, default=8000, help="with --http: port to listen on (default 8000)")
+
+
+def _http_serving(args: argparse.Namespace) -> HttpServing:
+    from pydantic import ValidationError
+
+    from zoom_mcp.server.hosted.http import HttpServing
+    from zoom_mcp.server.hosted.settings import HostedConfigError, HostedSettings
+
+    try:
+        return HttpServing(HostedSettings(), host=args.host, port=args.port)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"ZOOM_MCP_{'_'.join(str(part) for part in item['loc']).upper()}: {item['msg']}"
+            for item in error.errors(include_url=False, include_input=False)
+        )
+        raise SystemExit(f"zoom-mcp: invalid configuration: {problems}") from None
+    except HostedConfigError as error:
+        raise SystemExit(f"zoom-mcp serve: {error}") from None
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -347,9 +376,10 @@ COMMANDS: dict[str, Command] = {
     for command in (
         Command(
             "serve",
-            "serve MCP over stdio (the default)",
+            "serve MCP over stdio (the default), or over Streamable HTTP with --http",
             _serve,
             honours=("--sandbox", "--read-only", "--log-level"),
+            arguments=_serve_arguments,
         ),
         Command("token", "request a Server-to-Server OAuth token and print Zoom's JSON answer", _token),
         Command(

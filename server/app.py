@@ -96,9 +96,13 @@ def create_app(
     retry: RetryPolicy | None = None,
     sandbox: bool = False,
     clock: Callable[[], datetime] | None = None,
+    **http_options: Any,
 ) -> ZoomMCPServer:
     """Build the MCP server. `transport` is the test seam: pass the sandbox's to run without a network;
-    `clock` (timezone-aware "now", for "today" in results) is the other."""
+    `clock` (timezone-aware "now", for "today" in results) is the other.
+
+    `http_options` (hosted mode: `auth`, `token_verifier`) go to MCPServer as they are.
+    """
     credentials = settings.credentials()
 
     @asynccontextmanager
@@ -139,6 +143,7 @@ def create_app(
         tools=tools,
         lifespan=lifespan,
         log_level=settings.mcp_log_level,
+        **http_options,
     )
     if isinstance(credentials, UserOAuthCredentials):
         # Imported only for a user-managed app: the sign-in pulls in the grant store and the keyring.
