@@ -1,10 +1,11 @@
 """zoom-mcp benchmarks: cold start, per-call overhead, concurrency and memory, each beside a baseline.
 
-    python tests/bench/run.py [--quick] [--output tests/bench/results.json]
+    python tests/bench/run.py [--quick] [--output FILE]
 
 The Zoom sandbox is served with uvicorn on 127.0.0.1 inside this process; `zoom-mcp` (and the
 reference server, the SDK's MCPServer with one trivial tool) run as subprocesses spoken to over raw
-newline-delimited JSON-RPC on stdio. Prints a Markdown table and writes every run's figures as JSON.
+newline-delimited JSON-RPC on stdio. Prints a Markdown table; writes the figures as JSON only when asked
+(--output), so a run never overwrites the committed tests/bench/results.json by accident.
 Not part of the pytest run (no test_ files here). Linux only: peak RSS and sockets come from /proc.
 """
 
@@ -38,7 +39,7 @@ from zoom_mcp.server.sandbox.http import serve_sandbox
 
 HERE = Path(__file__).resolve().parent
 REFERENCE_SERVER = HERE / "reference_server.py"
-DEFAULT_OUTPUT = HERE / "results.json"
+COMMITTED_RESULTS = HERE / "results.json"
 
 COLD_START_TARGET_RATIO = 1.10
 OVERHEAD_TARGET_MS = 2.0
@@ -554,7 +555,11 @@ def warn_if_slow_loopback(per_call: Mapping[str, Any]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs and calls (a smoke run, ~15 s)")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=f"JSON results (default {DEFAULT_OUTPUT})")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help=f"also write the figures as JSON to this file (the committed ones: {COMMITTED_RESULTS})",
+    )
     parser.add_argument("--render", type=Path, metavar="JSON", help="print the table of an earlier run's JSON and exit")
     args = parser.parse_args(argv)
     if args.render:
@@ -575,12 +580,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         **figures,
         "duration_seconds": round(time.perf_counter() - started, 1),
     }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))
     host = results["machine"]
     print(f"\n{host['cpus']} CPUs, {host['cpu_model']}, Python {host['python']}")
-    print(f"wrote {args.output} in {results['duration_seconds']} s")
+    print(f"{'wrote ' + str(args.output) if args.output else 'done'} in {results['duration_seconds']} s")
     return 0
 
 

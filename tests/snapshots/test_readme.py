@@ -44,3 +44,22 @@ def test_adding_a_tool_names_files_that_exist() -> None:
     assert all((root / path).exists() for path in paths if "<" not in path), paths
     for name in ("zoom_tool", "Scopes", "InvalidArguments", "reported_to_the_model", "PageView", "TOOLS"):
         assert name in section
+
+
+def test_configuration_lists_every_setting() -> None:
+    from zoom_mcp.server.settings import Settings
+
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Configuration") :]
+    section = section[: section.index("\n## ")]
+    missing = [f"ZOOM_{name.upper()}" for name in Settings.model_fields if f"`ZOOM_{name.upper()}`" not in section]
+    assert not missing, f"README's Configuration does not list {missing}"
+
+
+def test_mcp_json_is_a_template_that_needs_no_activated_venv() -> None:
+    import json
+
+    config = json.loads((README.parent / "mcp.json").read_text(encoding="utf-8"))
+    for name, entry in config["mcpServers"].items():
+        assert entry["command"] != "zoom-mcp", f"{name}: a bare zoom-mcp only works inside an activated venv"
+        assert entry["command"].startswith("<absolute path"), name
