@@ -8,7 +8,7 @@ from __future__ import annotations
 import inspect
 import json
 
-from zoom_mcp.tools import meetings, recordings, users
+from zoom_mcp.tools import meetings, past_meetings, recordings, users
 from zoom_mcp.tools.spec import ToolSpec
 
 TOOLS: tuple[ToolSpec, ...] = (
@@ -21,6 +21,8 @@ TOOLS: tuple[ToolSpec, ...] = (
     users.list_users,
     recordings.list_recordings,
     recordings.get_meeting_transcript,
+    past_meetings.get_meeting_summary,
+    past_meetings.list_meeting_participants,
 )
 
 

@@ -116,3 +116,17 @@ AutoRecording = Annotated[
     Field(description="Record automatically: local, cloud or none. Omit to keep the default."),
 ]
 MeetingTypeParam = Literal["instant", "scheduled", "recurring_no_fixed_time", "recurring_fixed_time"]
+
+
+# Meeting ids are digits; instance uuids are base64 (24 characters for 16 bytes).
+_MEETING_ID_OR_UUID = re.compile(r"^(\d{9,20}|[A-Za-z0-9+/=_-]{16,60})$")
+
+
+def _meeting_id_or_uuid(value: int | str) -> str:
+    text = str(value)
+    if not _MEETING_ID_OR_UUID.match(text):
+        raise ValueError("must be a meeting id (9 to 20 digits) or a meeting instance uuid")
+    return text
+
+
+MeetingIdOrUuid = Annotated[int | str, AfterValidator(_meeting_id_or_uuid)]

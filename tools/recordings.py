@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
 from zoom_mcp.server.zoom.transcript import parse_vtt
 from zoom_mcp.tools.context import ZoomContext, tool_result, zoom_client
 from zoom_mcp.tools.errors import InvalidArguments, reported_to_the_model
-from zoom_mcp.tools.params import NextPageToken, PageSize, UserId
+from zoom_mcp.tools.params import MeetingIdOrUuid, NextPageToken, PageSize, UserId
 from zoom_mcp.tools.spec import READ, Scopes, zoom_tool
 from zoom_mcp.tools.views import CueView, RecordingPage, TranscriptPage, local_time
 
-# Meeting ids are digits; instance uuids are base64 (24 characters for 16 bytes).
-_MEETING_ID_OR_UUID = re.compile(r"^(\d{9,20}|[A-Za-z0-9+/=_-]{16,60})$")
 # Zoom answers one month of recordings per request.
 MAX_RANGE_DAYS = 30
 DateText = Annotated[str | None, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-
-
-def _meeting_id_or_uuid(value: int | str) -> str:
-    text = str(value)
-    if not _MEETING_ID_OR_UUID.match(text):
-        raise ValueError("must be a meeting id (9 to 20 digits) or a meeting instance uuid from list_recordings")
-    return text
 
 
 @zoom_tool("List Zoom cloud recordings", READ, Scopes("recording:read", ("cloud_recording:read:list_user_recordings",)))
@@ -72,12 +62,11 @@ async def list_recordings(
 async def get_meeting_transcript(
     ctx: ZoomContext,
     meeting_id_or_uuid: Annotated[
-        int | str,
+        MeetingIdOrUuid,
         Field(
             description="A meeting id (a number: its latest recorded instance is used) or the uuid of one "
             "instance (from list_recordings)."
         ),
-        AfterValidator(_meeting_id_or_uuid),
     ],
     offset: Annotated[int, Field(ge=0, description="First cue to return (next_offset of the previous page).")] = 0,
     max_cues: Annotated[int, Field(ge=1, le=1000, description="Cues per page, 1 to 1,000.")] = 300,

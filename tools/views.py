@@ -429,3 +429,91 @@ class TranscriptPage(View):
     cues: list[CueView] | None = Field(
         default=None, description="The same page as structured cues, with include_cues only."
     )
+
+
+class InstanceView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    uuid: str = Field(description="Pass as meeting_id_or_uuid for this instance.")
+    start_time: str | None = None
+    start_time_local: str | None = None
+
+
+class SummarySection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: str | None = None
+    summary: str | None = None
+
+
+class MeetingNotes(View):
+    meeting_id: int | None = None
+    uuid: str | None = Field(default=None, description="The meeting instance summarised.")
+    topic: str | None = None
+    start_time: str | None = Field(default=None, description="Meeting start, UTC.")
+    start_time_local: str | None = Field(default=None, description="The same in the host's timezone.")
+    end_time: str | None = Field(default=None, description="Meeting end, UTC.")
+    timezone: str | None = Field(default=None, description="The host's timezone, used for local times.")
+    title: str | None = None
+    summary: str | None = Field(default=None, description="The summary as Markdown: recap, next steps, topics.")
+    overview: str | None = Field(default=None, description="Older summaries without Markdown: the recap.")
+    next_steps: list[str] | None = Field(default=None, description="Older summaries: the action items.")
+    sections: list[SummarySection] | None = Field(default=None, description="Older summaries: topic by topic.")
+    doc_url: str | None = Field(default=None, description="The summary in Zoom Docs.")
+    earlier_instances: list[InstanceView] | None = Field(
+        default=None, description="Given a meeting id: the instances before this one, newest first (up to 5)."
+    )
+
+    @classmethod
+    def of(cls, record: models.MeetingSummaryRecord, timezone: str | None) -> MeetingNotes:
+        """The unified Markdown when Zoom gives it; otherwise the legacy fields, the host's edits first."""
+        notes = cls(
+            meeting_id=record.meeting_id,
+            uuid=record.meeting_uuid,
+            topic=record.meeting_topic,
+            start_time=record.meeting_start_time,
+            start_time_local=local_time(record.meeting_start_time, timezone),
+            end_time=record.meeting_end_time,
+            timezone=timezone,
+            title=record.summary_title,
+            doc_url=record.summary_doc_url or None,
+        )
+        if record.summary_content:
+            return notes.model_copy(update={"summary": record.summary_content})
+        edited = record.edited_summary
+        sections = [SummarySection(label=d.label, summary=d.summary) for d in record.summary_details]
+        if edited is not None and edited.summary_details:
+            sections = [SummarySection(label="Details", summary=edited.summary_details)]
+        return notes.model_copy(
+            update={
+                "overview": (edited.summary_overview if edited else None) or record.summary_overview,
+                "next_steps": (edited.next_steps if edited else None) or record.next_steps or None,
+                "sections": sections or None,
+            }
+        )
+
+
+class AttendeeView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    email: str | None = Field(default=None, description="Absent for people outside the host's account.")
+    join_time: str | None = Field(default=None, description="First join, UTC.")
+    join_time_local: str | None = None
+    leave_time: str | None = Field(default=None, description="Last leave, UTC.")
+    leave_time_local: str | None = None
+    minutes: int = Field(description="Time in the meeting, all joins together.")
+    joins: int | None = Field(default=None, description="Present when the person left and rejoined.")
+
+
+class AttendancePage(View):
+    meeting_id: int | None = None
+    uuid: str | None = Field(default=None, description="The meeting instance.")
+    topic: str | None = None
+    start_time: str | None = Field(default=None, description="Meeting start, UTC.")
+    start_time_local: str | None = None
+    timezone: str | None = Field(default=None, description="The host's timezone, used for local times.")
+    participants: list[AttendeeView] = Field(description="One entry per person, by first join.")
+    total_people: int
+    next_page_token: str | None = Field(default=None, description="Pass as next_page_token for more people.")
+    note: str | None = Field(default=None, description="Present when the list is empty or may be incomplete.")

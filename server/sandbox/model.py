@@ -28,6 +28,8 @@ class User:
     verified: int = 1
     last_client_version: str = ""
     pmi_passcode_token: str = ""
+    # The user setting "Meeting Summary with AI Companion".
+    meeting_summary_enabled: bool = True
 
     @property
     def display_name(self) -> str:
@@ -89,6 +91,33 @@ class RecordingFile:
 
 
 @dataclass
+class Attendance:
+    """One join of one participant. A rejoin is a new record with a new per-meeting ``user_id``."""
+
+    user_id: str
+    # The Zoom user id when the participant was signed in, else "".
+    id: str
+    name: str
+    # "" for people outside the host's account.
+    email: str
+    join_time: datetime
+    leave_time: datetime
+    internal_user: bool
+
+
+@dataclass
+class AISummary:
+    """An AI Companion meeting summary: the legacy fields and the unified Markdown built from them."""
+
+    title: str
+    overview: str
+    details: list[tuple[str, str]]
+    next_steps: list[str]
+    content: str
+    created_at: datetime
+
+
+@dataclass
 class PastInstance:
     """One held meeting (a Zoom meeting instance, with its own uuid) and its cloud recording."""
 
@@ -104,6 +133,12 @@ class PastInstance:
     play_passcode: str
     download_access_token: str
     files: list[RecordingFile] = field(default_factory=list)
+    participants: list[Attendance] = field(default_factory=list)
+    summary: AISummary | None = None
+
+    @property
+    def end_time(self) -> datetime:
+        return self.start_time + timedelta(minutes=self.duration)
 
     @property
     def total_size(self) -> int:

@@ -1,13 +1,13 @@
 """Cloud recordings: the two listing endpoints and the file downloads they point at."""
 
 from datetime import date, timedelta
-from urllib.parse import unquote
 
 from zoom_mcp.server.sandbox.backend import Backend
 from zoom_mcp.server.sandbox.errors import ApiError, FieldError, recording_not_found, validation_failed
 from zoom_mcp.server.sandbox.exchange import Call, Reply
 from zoom_mcp.server.sandbox.model import PastInstance
 from zoom_mcp.server.sandbox.paging import page_size
+from zoom_mcp.server.sandbox.past_meetings_api import held_instance
 from zoom_mcp.server.sandbox.timeutil import parse_date
 from zoom_mcp.server.sandbox.tokens import bearer_token
 from zoom_mcp.server.sandbox.views import recording_meeting
@@ -21,7 +21,7 @@ def list_recordings(backend: Backend, call: Call) -> Reply:
     start, end = _date_range(call)
     size = page_size(call.query, MAX_PAGE_SIZE)
     matching = sorted(
-        (i for i in backend.state.instances if i.host_id == user.id and start <= i.start_date() <= end),
+        (i for i in backend.state.instances if i.files and i.host_id == user.id and start <= i.start_date() <= end),
         key=lambda i: i.start_time,
         reverse=True,
     )
@@ -54,24 +54,10 @@ def _date_range(call: Call) -> tuple[date, date]:
 
 
 def _instance(backend: Backend, meeting_id: str) -> PastInstance:
-    """A numeric id means the meeting's latest recorded instance; anything else is an instance uuid.
-
-    ``meeting_id`` has been percent-decoded once. A "%" left in it means the client double-encoded the
-    uuid (base64 has no "%"), so it is decoded again. Zoom requires that double encoding for a uuid that
-    starts with "/" or contains "//"; sent singly encoded such a uuid does not reach the recording.
-    """
-    if meeting_id.isdigit():
-        candidates = [i for i in backend.state.instances if i.meeting_id == int(meeting_id)]
-    elif "%" in meeting_id:
-        uuid = unquote(meeting_id)
-        candidates = [i for i in backend.state.instances if i.uuid == uuid]
-    elif meeting_id.startswith("/") or "//" in meeting_id:
-        candidates = []
-    else:
-        candidates = [i for i in backend.state.instances if i.uuid == meeting_id]
-    if not candidates:
+    instance = held_instance(backend, meeting_id, lambda held: bool(held.files))
+    if instance is None:
         raise recording_not_found()
-    return max(candidates, key=lambda i: i.start_time)
+    return instance
 
 
 def get_recording(backend: Backend, call: Call) -> Reply:

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from zoom_mcp.server.sandbox import meetings_api, oauth, oauth_pages, recordings_api, users_api
+from zoom_mcp.server.sandbox import meetings_api, oauth, oauth_pages, past_meetings_api, recordings_api, users_api
 from zoom_mcp.server.sandbox.backend import Backend
 from zoom_mcp.server.sandbox.exchange import Call, Reply
 
@@ -47,6 +47,9 @@ ROUTES = (
     _route("PATCH", "/v2/meetings/{meetingId}", meetings_api.patch_meeting, "Light"),
     _route("DELETE", "/v2/meetings/{meetingId}", meetings_api.delete_meeting, "Light"),
     _route("GET", "/v2/past_meetings/{meetingId}/instances", meetings_api.past_instances, "Medium"),
+    _route("GET", "/v2/past_meetings/{meetingId}", past_meetings_api.past_meeting, "Light"),
+    _route("GET", "/v2/past_meetings/{meetingId}/participants", past_meetings_api.participants, "Medium"),
+    _route("GET", "/v2/meetings/{meetingId}/meeting_summary", past_meetings_api.meeting_summary, "Light"),
     _route("GET", "/v2/users/{userId}/recordings", recordings_api.list_recordings, "Medium"),
     _route("GET", "/v2/meetings/{meetingId}/recordings", recordings_api.get_recording, "Light"),
     _route("GET", "/rec/download/{fileId}", recordings_api.download_file, None),

@@ -1,12 +1,15 @@
 """The account a new sandbox starts with, laid out relative to the sandbox clock's "now"."""
 
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from zoom_mcp.server.sandbox.ids import IdFactory
-from zoom_mcp.server.sandbox.model import AccountState, Meeting, PastInstance, RecordingFile, User
+from zoom_mcp.server.sandbox.model import AccountState, Attendance, Meeting, PastInstance, RecordingFile, User
 from zoom_mcp.server.sandbox.scheduling import new_meeting, refresh_occurrences
+from zoom_mcp.server.sandbox.summaries import meeting_summary
 from zoom_mcp.server.sandbox.timeutil import whole_seconds
 from zoom_mcp.server.sandbox.transcripts import chat_log, webvtt
 
@@ -104,6 +107,8 @@ def _schedule(state: AccountState, ids: IdFactory, now: datetime) -> None:
     for occurrence in held[-2:]:
         _hold(state, ids, standup, occurrence.start_time, [owner, mia, zoe], cues=40)
 
+    # Mia has not turned on AI Companion summaries, so her meetings have none to read.
+    mia.meeting_summary_enabled = False
     past = [
         (owner, "Quarterly planning", now - timedelta(days=2, hours=3), 55, "/", False, LONG_TRANSCRIPT_CUES),
         (owner, "1:1 Avery / Mia", now - timedelta(days=5, hours=1), 30, "", True, 60),
@@ -114,7 +119,90 @@ def _schedule(state: AccountState, ids: IdFactory, now: datetime) -> None:
     for host, topic, start, duration, uuid_prefix, uuid_infix, cues in past:
         meeting = _add(state, ids, host, start - timedelta(days=7), topic=topic, start_time=start, duration=duration)
         meeting.uuid = ids.meeting_uuid(force_prefix=uuid_prefix, force_infix=uuid_infix)
-        _hold(state, ids, meeting, start, [host, *(u for u in (owner, mia, zoe) if u is not host)], cues=cues)
+        instance = _hold(state, ids, meeting, start, [host, *(u for u in (owner, mia, zoe) if u is not host)], cues)
+        _attend(instance, state, **_ATTENDANCE.get(topic, {}))
+    for instance in state.instances:
+        if instance.topic == "Team standup":
+            _attend(instance, state)
+
+    # Held alone: Zoom lists no participants for a meeting with only one.
+    solo_start = whole_seconds(now - timedelta(days=3, hours=2))
+    solo = _add(state, ids, owner, solo_start - timedelta(days=1), topic="Focus block", start_time=solo_start)
+    state.instances.append(_instance(ids, solo, solo_start, solo.duration, files=[]))
+    _attend(state.instances[-1], state, people=1, summary=False)
+
+
+# Who came and what Zoom recorded, per held meeting: a person who dropped out and came back (a second join
+# record), guests from outside the account (no user id, no email), a meeting nobody summarised.
+_ATTENDANCE: dict[str, dict[str, Any]] = {
+    "Quarterly planning": {"rejoins": 1},
+    "Vendor demo": {"guests": ("Dana Whitfield (Acme)", "Sam Ortiz")},
+    "1:1 Avery / Mia": {"summary": False},
+}
+
+
+def _attend(
+    instance: PastInstance,
+    state: AccountState,
+    *,
+    people: int | None = None,
+    guests: tuple[str, ...] = (),
+    rejoins: int = 0,
+    summary: bool = True,
+) -> None:
+    """Add who joined (and when) and an AI Companion summary, with a random source of their own.
+
+    Seeded from the instance uuid rather than the shared source, so adding them left every id as it was.
+    """
+    rng = random.Random(instance.uuid)
+    speakers = _speakers(instance) if people is None else []
+    by_name = {user.display_name: user for user in state.users}
+    attendees = [by_name[name] for name in speakers] or [state.user_by_id(instance.host_id)][: people or 1]
+    end = instance.end_time
+    records: list[Attendance] = []
+
+    def join(user: User | None, name: str, start: timedelta, stop: timedelta) -> None:
+        records.append(
+            Attendance(
+                user_id=str(rng.randint(16_000_000, 34_000_000)),
+                id=user.id if user else "",
+                name=name,
+                email=user.email if user else "",
+                join_time=whole_seconds(instance.start_time + start),
+                leave_time=whole_seconds(min(end, instance.start_time + stop)),
+                internal_user=user is not None,
+            )
+        )
+
+    length = end - instance.start_time
+    for index, user in enumerate(attendees):
+        late = timedelta(0) if index == 0 else timedelta(seconds=rng.randint(10, 240))
+        early = timedelta(0) if index == 0 else timedelta(seconds=rng.randint(0, 90))
+        if index == 1 and rejoins:
+            dropped = length * 0.4
+            join(user, user.display_name, late, dropped)
+            join(user, user.display_name, dropped + timedelta(seconds=rng.randint(60, 180)), length - early)
+        else:
+            join(user, user.display_name, late, length - early)
+    for guest in guests:
+        join(None, guest, timedelta(seconds=rng.randint(30, 300)), length - timedelta(seconds=rng.randint(0, 60)))
+    instance.participants = sorted(records, key=lambda record: record.join_time)
+    if summary and state.user_by_id(instance.host_id).meeting_summary_enabled:
+        names = [user.display_name for user in attendees] + list(guests)
+        instance.summary = meeting_summary(instance.topic, names, end + timedelta(minutes=2), rng)
+
+
+def _speakers(instance: PastInstance) -> list[str]:
+    """The people who speak in the instance's transcript: the ones who were there."""
+    transcript = next((f for f in instance.files if f.file_type == "TRANSCRIPT"), None)
+    if transcript is None:
+        return []
+    found: list[str] = []
+    for line in transcript.content.decode().splitlines():
+        name, colon, _ = line.partition(": ")
+        if colon and "-->" not in line and name not in found:
+            found.append(name)
+    return found
 
 
 def _add(state: AccountState, ids: IdFactory, host: User, created: datetime, **fields: object) -> Meeting:
@@ -131,7 +219,7 @@ def _add(state: AccountState, ids: IdFactory, host: User, created: datetime, **f
 
 def _hold(
     state: AccountState, ids: IdFactory, meeting: Meeting, start: datetime, people: list[User], cues: int
-) -> None:
+) -> PastInstance:
     """Record that ``meeting`` took place at ``start`` with a cloud recording."""
     start = whole_seconds(start + timedelta(seconds=ids.rng.randint(0, 90)))
     # Every held instance of a recurring meeting gets a uuid of its own.
@@ -151,21 +239,32 @@ def _hold(
     if ids.rng.random() < 0.7:
         chat = chat_log(ids.rng, names, ids.rng.randint(3, 12)).encode()
         files.append(_file(ids, "CHAT", "TXT", "chat_file", rec_start, rec_end, 0, "text/plain", chat))
-    state.instances.append(
-        PastInstance(
-            uuid=uuid,
-            meeting_id=meeting.id,
-            host_id=meeting.host_id,
-            topic=meeting.topic,
-            type=meeting.type,
-            start_time=start,
-            duration=max(1, int((rec_end - start).total_seconds() // 60)),
-            timezone=meeting.timezone,
-            share_token=ids.base62(64) + "." + ids.base62(16),
-            play_passcode=ids.base62(32),
-            download_access_token=ids.base62(120),
-            files=files,
-        )
+    instance = _instance(ids, meeting, start, max(1, int((rec_end - start).total_seconds() // 60)), files, uuid)
+    state.instances.append(instance)
+    return instance
+
+
+def _instance(
+    ids: IdFactory,
+    meeting: Meeting,
+    start: datetime,
+    duration: int,
+    files: list[RecordingFile],
+    uuid: str | None = None,
+) -> PastInstance:
+    return PastInstance(
+        uuid=uuid or meeting.uuid,
+        meeting_id=meeting.id,
+        host_id=meeting.host_id,
+        topic=meeting.topic,
+        type=meeting.type,
+        start_time=start,
+        duration=duration,
+        timezone=meeting.timezone,
+        share_token=ids.base62(64) + "." + ids.base62(16),
+        play_passcode=ids.base62(32),
+        download_access_token=ids.base62(120),
+        files=files,
     )
 
 

@@ -15,7 +15,11 @@ from zoom_mcp.server.zoom.models import (
     Meeting,
     MeetingListItem,
     MeetingRequest,
+    MeetingSummaryRecord,
     Page,
+    Participant,
+    PastInstances,
+    PastMeeting,
     RecordedMeeting,
     RecordingList,
     User,
@@ -121,8 +125,24 @@ class ZoomClient:
         return await self._get(f"/users/{path_segment(user_id)}/recordings", RecordingList, params)
 
     async def get_meeting_recordings(self, meeting_id_or_uuid: str) -> RecordedMeeting:
-        segment = meeting_id_or_uuid if meeting_id_or_uuid.isdigit() else meeting_uuid_segment(meeting_id_or_uuid)
-        return await self._get(f"/meetings/{segment}/recordings", RecordedMeeting)
+        return await self._get(f"/meetings/{_meeting_segment(meeting_id_or_uuid)}/recordings", RecordedMeeting)
+
+    async def list_past_instances(self, meeting_id: int) -> PastInstances:
+        return await self._get(f"/past_meetings/{meeting_id}/instances", PastInstances)
+
+    async def get_past_meeting(self, meeting_id_or_uuid: str) -> PastMeeting:
+        return await self._get(f"/past_meetings/{_meeting_segment(meeting_id_or_uuid)}", PastMeeting)
+
+    async def list_past_participants(
+        self, meeting_id_or_uuid: str, *, page_size: int, next_page_token: str | None
+    ) -> Page[Participant]:
+        params = {"page_size": page_size, "next_page_token": next_page_token}
+        path = f"/past_meetings/{_meeting_segment(meeting_id_or_uuid)}/participants"
+        return await self._get(path, Page[Participant], params)
+
+    async def get_meeting_summary(self, meeting_uuid: str) -> MeetingSummaryRecord:
+        """Zoom reads summaries by instance uuid (see list_past_instances), not by meeting id."""
+        return await self._get(f"/meetings/{meeting_uuid_segment(meeting_uuid)}/meeting_summary", MeetingSummaryRecord)
 
     async def download_text(self, url: str) -> str:
         """Fetch a recording file (a transcript) with the bearer token, from Zoom's own hosts only."""
@@ -154,6 +174,11 @@ class ZoomClient:
         url = path if absolute else self._api_base_url + path
         query = {key: value for key, value in (params or {}).items() if value is not None}
         return await self._http.send(method, url, idempotent=idempotent, params=query, json=json, auth=self._auth)
+
+
+def _meeting_segment(meeting_id_or_uuid: str) -> str:
+    """A meeting id as it is; an instance uuid encoded by Zoom's rule (twice when it needs it)."""
+    return meeting_id_or_uuid if meeting_id_or_uuid.isdigit() else meeting_uuid_segment(meeting_id_or_uuid)
 
 
 def _parse(response: httpx2.Response, model: type[_ModelT]) -> _ModelT:

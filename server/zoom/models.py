@@ -58,7 +58,7 @@ class Page(_Response, Generic[ItemT]):
     total_records: int | None = None
     next_page_token: str | None = None
     # Each endpoint names its list after what it holds.
-    items: list[ItemT] = Field(default=[], validation_alias=AliasChoices("users", "meetings"))
+    items: list[ItemT] = Field(default=[], validation_alias=AliasChoices("users", "meetings", "participants"))
 
 
 class MeetingListItem(_Response):
@@ -168,3 +168,73 @@ class RecordedMeeting(_Response):
 class RecordingList(Page[RecordedMeeting]):
     from_: str | None = Field(default=None, alias="from")
     to: str | None = None
+
+
+class PastInstance(_Response):
+    uuid: str
+    start_time: str | None = None
+
+
+class PastInstances(_Response):
+    """GET /past_meetings/{meetingId}/instances: the ended instances of a meeting."""
+
+    meetings: list[PastInstance] = []
+
+
+class PastMeeting(_Response):
+    """GET /past_meetings/{meetingId}: one ended instance."""
+
+    id: int | None = None
+    uuid: str | None = None
+    topic: str | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+    duration: int | None = None
+    host_id: str | None = None
+    participants_count: int | None = None
+    has_meeting_summary: bool | None = None
+
+
+class Participant(_Response):
+    """One join of a past meeting: a rejoin is another record (another `user_id`) for the same person."""
+
+    id: str | None = None
+    name: str | None = None
+    user_id: str | None = None
+    user_email: str | None = None
+    join_time: str | None = None
+    leave_time: str | None = None
+    duration: int | None = None
+    status: str | None = None
+    internal_user: bool | None = None
+
+
+class SummaryDetail(_Response):
+    label: str | None = None
+    summary: str | None = None
+
+
+class EditedSummary(_Response):
+    summary_overview: str | None = None
+    summary_details: str | None = None
+    next_steps: list[str] = []
+
+
+class MeetingSummaryRecord(_Response):
+    """GET /meetings/{meetingUUID}/meeting_summary. `summary_content` (Markdown) is the unified field; the
+    others are deprecated but still sent, and are all older summaries have."""
+
+    meeting_uuid: str | None = None
+    meeting_id: int | None = None
+    meeting_host_id: str | None = None
+    meeting_topic: str | None = None
+    meeting_start_time: str | None = None
+    meeting_end_time: str | None = None
+    summary_title: str | None = None
+    summary_content: str | None = None
+    summary_overview: str | None = None
+    summary_details: list[SummaryDetail] = []
+    next_steps: list[str] = []
+    edited_summary: EditedSummary | None = None
+    summary_last_modified_time: str | None = None
+    summary_doc_url: str | None = None

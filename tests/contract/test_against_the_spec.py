@@ -26,6 +26,10 @@ OPERATIONS = [
     ("DELETE", r"^/v2/meetings/\d+$", "meetingDelete"),
     ("GET", r"^/v2/users/[^/]+/recordings$", "recordingsList"),
     ("GET", r"^/v2/meetings/.+/recordings$", "recordingGet"),
+    ("GET", r"^/v2/past_meetings/\d+/instances$", "pastMeetings"),
+    ("GET", r"^/v2/past_meetings/[^/]+$", "pastMeetingDetails"),
+    ("GET", r"^/v2/past_meetings/.+/participants$", "pastMeetingParticipants"),
+    ("GET", r"^/v2/meetings/.+/meeting_summary$", "Getameetingsummary"),
 ]
 
 
@@ -100,6 +104,9 @@ async def exercise_every_tool(client: Client) -> None:
         {"meeting_id": series["id"], "occurrence_id": occurrence, "cancel_meeting_reminder": True},
     )
     await call_ok(client, "delete_meeting", {"meeting_id": full["id"]})
+    held = await call_ok(client, "list_meetings", {"type": "previous_meetings", "topic_contains": "planning"})
+    await call_ok(client, "get_meeting_summary", {"meeting_id_or_uuid": held["meetings"][0]["id"]})
+    await call_ok(client, "list_meeting_participants", {"meeting_id_or_uuid": held["meetings"][0]["id"]})
     recordings = await call_ok(client, "list_recordings", {"page_size": 5})
     await call_ok(client, "get_meeting_transcript", {"meeting_id_or_uuid": recordings["meetings"][0]["uuid"]})
 
@@ -176,6 +183,10 @@ def assert_fields_documented(model: type[BaseModel], schema: dict[str, Any], whe
         (models.Meeting, "meeting", 200),
         (models.RecordingList, "recordingsList", 200),
         (models.RecordedMeeting, "recordingGet", 200),
+        (models.PastInstances, "pastMeetings", 200),
+        (models.PastMeeting, "pastMeetingDetails", 200),
+        (models.Page[models.Participant], "pastMeetingParticipants", 200),
+        (models.MeetingSummaryRecord, "Getameetingsummary", 200),
     ],
 )
 def test_wire_models_read_only_documented_fields(model: type[BaseModel], operation: str, status: int) -> None:

@@ -39,7 +39,7 @@ async def test_list_range_paging_and_files(api: httpx2.AsyncClient, sandbox: San
         token = body["next_page_token"]
         if not token:
             break
-    owner_instances = [i for i in sandbox.state.instances if i.host_id == sandbox.state.owner_id]
+    owner_instances = [i for i in sandbox.state.instances if i.host_id == sandbox.state.owner_id and i.files]
     assert body["total_records"] == len(seen) == len(owner_instances) == 6
     for meeting in seen:
         files = meeting["recording_files"]

@@ -51,7 +51,7 @@ async def test_meeting_create_and_get(api: httpx2.AsyncClient, sandbox: Sandbox)
 async def test_recordings(api: httpx2.AsyncClient, sandbox: Sandbox) -> None:
     listing = (await api.get("users/me/recordings", params={"from": "2026-11-01"})).json()
     validate_response("recordingsList", 200, listing)
-    for instance in sandbox.state.instances:
+    for instance in (held for held in sandbox.state.instances if held.files):
         encoded = quote(quote(instance.uuid, safe=""), safe="")
         params = {"include_fields": "download_access_token"}
         validate_response("recordingGet", 200, (await api.get(f"meetings/{encoded}/recordings", params=params)).json())
@@ -60,6 +60,21 @@ async def test_recordings(api: httpx2.AsyncClient, sandbox: Sandbox) -> None:
 async def test_past_meeting_instances(api: httpx2.AsyncClient, sandbox: Sandbox) -> None:
     for meeting_id in {i.meeting_id for i in sandbox.state.instances}:
         validate_response("pastMeetings", 200, (await api.get(f"past_meetings/{meeting_id}/instances")).json())
+
+
+async def test_past_meeting_details_participants_and_summaries(api: httpx2.AsyncClient, sandbox: Sandbox) -> None:
+    summaries = 0
+    for instance in sandbox.state.instances:
+        encoded = quote(quote(instance.uuid, safe=""), safe="")
+        validate_response("pastMeetingDetails", 200, (await api.get(f"past_meetings/{encoded}")).json())
+        validate_response(
+            "pastMeetingParticipants", 200, (await api.get(f"past_meetings/{encoded}/participants")).json()
+        )
+        answer = await api.get(f"meetings/{encoded}/meeting_summary")
+        if answer.status_code == 200:
+            validate_response("Getameetingsummary", 200, answer.json())
+            summaries += 1
+    assert summaries >= 4
 
 
 async def test_checker_refuses_invented_keys(api: httpx2.AsyncClient) -> None:

@@ -5,17 +5,19 @@ After a deliberate change: UPDATE_SNAPSHOTS=1 python -m pytest tests/snapshots
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import pkgutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from mcp import Client
 
+import zoom_mcp.tools as tool_modules
 from zoom_mcp.server.app import create_app
 from zoom_mcp.server.settings import Settings
-from zoom_mcp.tools import meetings, recordings, users
 from zoom_mcp.tools.catalogue import TOOLS
 from zoom_mcp.tools.spec import ToolSpec
 
@@ -79,12 +81,11 @@ def test_read_only_mode_from_the_environment(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_every_declared_tool_is_in_the_catalogue() -> None:
     """A `@zoom_tool` left out of tools/catalogue.py would never be offered."""
-    declared = {
-        value.name
-        for module in (meetings, recordings, users)
-        for value in vars(module).values()
-        if isinstance(value, ToolSpec)
-    }
+    modules = [
+        importlib.import_module(f"{tool_modules.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(tool_modules.__path__)
+    ]
+    declared = {value.name for module in modules for value in vars(module).values() if isinstance(value, ToolSpec)}
     assert declared == {spec.name for spec in TOOLS}
 
 

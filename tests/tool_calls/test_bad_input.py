@@ -59,6 +59,13 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
     ("list_recordings", {"from_date": "yesterday"}, "from_date"),
     ("get_meeting_transcript", {"meeting_id_or_uuid": "../../users/me"}, "meeting_id_or_uuid"),
     ("get_meeting_transcript", {"meeting_id_or_uuid": "85746065", "max_cues": 0}, "max_cues"),
+    ("list_meetings", {"from_date": "tomorrow"}, "from_date"),
+    ("list_meetings", {"from_date": "2030-05-01", "timezone": "Mars/Olympus"}, "timezone"),
+    ("list_meetings", {"topic_contains": ""}, "topic_contains"),
+    ("get_meeting_summary", {"meeting_id_or_uuid": "../../users/me"}, "meeting_id_or_uuid"),
+    ("get_meeting_summary", {}, "meeting_id_or_uuid"),
+    ("list_meeting_participants", {"meeting_id_or_uuid": "a/b"}, "meeting_id_or_uuid"),
+    ("list_meeting_participants", {"meeting_id_or_uuid": "85746065123", "page_size": 301}, "page_size"),
     # Past the schema, the tools' own checks speak with the same voice.
     ("update_meeting", {"meeting_id": 123}, "Nothing to change"),
     ("update_meeting", {"meeting_id": 123, "occurrence_id": "1", "topic": "x"}, "topic"),
@@ -68,6 +75,10 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
     ("list_recordings", {"from_date": "2030-02-30"}, "from_date"),
     ("list_recordings", {"from_date": "2030-05-02", "to_date": "2030-05-01"}, "from_date"),
     ("list_recordings", {"from_date": "2030-01-01", "to_date": "2030-05-01"}, "from_date"),
+    ("list_meetings", {"from_date": "2030-02-30"}, "from_date"),
+    ("list_meetings", {"to_date": "2030-05-01"}, "from_date"),
+    ("list_meetings", {"from_date": "2030-01-01", "to_date": "2030-05-01"}, "31 days"),
+    ("list_meeting_participants", {"meeting_id_or_uuid": "85746065123", "next_page_token": "x"}, "next_page_token"),
 ]
 
 
