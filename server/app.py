@@ -8,6 +8,7 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import anyio
 import httpx2
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -56,8 +57,11 @@ class ZoomMCPServer(MCPServer[ZoomAccess]):
             return await super().call_tool(name, arguments, context)
         except ToolError as error:
             if context is not None and self.sign_in is not None and needs_sign_in(error):
-                if self.sign_in.offered_to(context) and await self.sign_in.sign_in(context):
+                outcome = await self.sign_in.resolve(context)
+                if outcome is True:
                     return await super().call_tool(name, arguments, context)
+                if isinstance(outcome, InputRequiredResult):
+                    return outcome
                 raise
             if isinstance(error.__cause__, ValidationError):
                 raise ToolError(invalid_arguments(name, schema_problems(error.__cause__))) from error.__cause__
@@ -115,6 +119,11 @@ def create_app(
                 tokens = token_provider(settings, credentials, http)
                 return ZoomClient(http, api_base_url=settings.api_base_url, tokens=tokens)
 
+            if server.sign_in is not None:
+                # A sign-in offered through the client outlives the request that offered it (2026-07-28).
+                background = await cleanup.enter_async_context(anyio.create_task_group())
+                cleanup.callback(background.cancel_scope.cancel)
+                server.sign_in.background = background
             yield ZoomAccess(
                 partial(connect, credentials) if credentials is not None else None,
                 missing_credentials=settings.missing_credentials_message(),

@@ -104,12 +104,19 @@ async def test_a_client_without_url_elicitation_gets_the_instruction(
     assert "zoom-mcp login" in message
 
 
-async def test_a_client_on_the_2026_protocol_gets_the_instruction_for_now(
-    sandbox: Sandbox, retry: RetryPolicy, tmp_path: Path
-) -> None:
-    """2026-07-28 has no mid-call requests (it would need an InputRequiredResult round trip): no link offered."""
+@pytest.mark.parametrize("mode", ["legacy", "auto"], ids=["2025-11-25", "2026-07-28"])
+async def test_both_protocol_eras(sandbox: Sandbox, retry: RetryPolicy, tmp_path: Path, mode: str) -> None:
+    """2025-11-25 asks mid-call (elicitation/create); 2026-07-28 through an InputRequiredResult round trip."""
     person = Person(sandbox, accept=True)
+    async with Client(user_app(sandbox, tmp_path, retry), elicitation_callback=person, mode=mode) as client:  # type: ignore[arg-type]
+        await call_ok(client, "list_meetings", {})
+    assert len(person.shown) == 1
+    assert (person.shown[0].elicitation_id is None) == (mode == "auto")
+
+
+async def test_declining_on_the_2026_protocol(sandbox: Sandbox, retry: RetryPolicy, tmp_path: Path) -> None:
+    person = Person(sandbox, accept=False)
     async with Client(user_app(sandbox, tmp_path, retry), elicitation_callback=person) as client:
         message = await call_error(client, "get_user_info", {})
     assert "zoom-mcp login" in message
-    assert person.shown == []
+    assert len(person.shown) == 1
