@@ -13,7 +13,8 @@ import httpx2
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
-from mcp_types import CallToolResult, InputRequiredResult
+from mcp.shared.exceptions import MCPError
+from mcp_types import INVALID_PARAMS, CallToolResult, InputRequiredResult
 from pydantic import ValidationError
 
 from zoom_mcp.server import __version__
@@ -25,9 +26,10 @@ from zoom_mcp.server.zoom.errors import ZoomSignInRequired
 from zoom_mcp.server.zoom.http import ZoomHTTP
 from zoom_mcp.server.zoom.retry import RetryPolicy
 from zoom_mcp.tools import schema
-from zoom_mcp.tools.catalogue import capabilities, description, offered
+from zoom_mcp.tools.catalogue import TOOLS, capabilities, description, offered
 from zoom_mcp.tools.context import ZoomAccess
 from zoom_mcp.tools.errors import InvalidArguments
+from zoom_mcp.tools.spec import ToolSpec
 
 if TYPE_CHECKING:
     from zoom_mcp.server.sign_in_elicitation import SignInThroughClient
@@ -42,6 +44,20 @@ SANDBOX_INSTRUCTIONS = (
     "Users, meetings and recordings are made-up sample data and nothing is sent to Zoom; every result says "
     "so (sandbox: true). "
 )
+NO_CREDENTIALS_INSTRUCTIONS = "No Zoom credentials are configured: every tool answers with the variables to set. "
+READ_ONLY_INSTRUCTIONS = " Read-only mode: meetings cannot be created, changed or deleted from here."
+WRITE_TOOL_NAMES = frozenset(spec.name for spec in TOOLS if spec.writes)
+# Methods MCPServer always serves; this server has no prompts or resources, so it neither serves nor
+# advertises them (capabilities are derived from the served methods): a client gets "method not found".
+_UNUSED_METHODS = (
+    "prompts/list",
+    "prompts/get",
+    "resources/list",
+    "resources/templates/list",
+    "resources/read",
+    "resources/subscribe",
+    "resources/unsubscribe",
+)
 
 
 class ZoomMCPServer(MCPServer[ZoomAccess]):
@@ -53,6 +69,13 @@ class ZoomMCPServer(MCPServer[ZoomAccess]):
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[ZoomAccess, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
+        if self._tool_manager.get_tool(name) is None:
+            # The spec's protocol error for an unknown tool; the name is only repeated when it is one of ours.
+            if name in WRITE_TOOL_NAMES:
+                message = f"Unknown tool: {name} is not available because this server runs read-only."
+            else:
+                message = "Unknown tool: tools/list names the tools this server offers."
+            raise MCPError(code=INVALID_PARAMS, message=message)
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as error:
@@ -148,7 +171,7 @@ def create_app(
         name="zoom-mcp",
         title="Zoom",
         version=__version__,
-        instructions=(SANDBOX_INSTRUCTIONS if sandbox else "") + capabilities(specs) + " " + GUIDANCE,
+        instructions=instructions(specs, sandbox=sandbox, credentials=credentials is not None),
         tools=tools,
         lifespan=lifespan,
         log_level=settings.mcp_log_level,
@@ -159,4 +182,13 @@ def create_app(
         from zoom_mcp.server.sign_in_elicitation import SignInThroughClient
 
         server.sign_in = SignInThroughClient(settings, credentials, transport=transport)
+    for method in _UNUSED_METHODS:
+        server._lowlevel_server._request_handlers.pop(method, None)
     return server
+
+
+def instructions(specs: tuple[ToolSpec, ...], *, sandbox: bool, credentials: bool) -> str:
+    """What this mode serves, and nothing else: the registered tools, where their data comes from."""
+    preface = SANDBOX_INSTRUCTIONS if sandbox else "" if credentials else NO_CREDENTIALS_INSTRUCTIONS
+    read_only = "" if any(spec.writes for spec in specs) else READ_ONLY_INSTRUCTIONS
+    return preface + capabilities(specs) + read_only + " " + GUIDANCE

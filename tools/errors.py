@@ -39,27 +39,36 @@ _TOKEN_ERROR_HINTS = {
 }
 
 
-def explain(error: ZoomError, *, writes: bool = False) -> str:
-    """The message an `isError` tool result carries for `error`."""
+def explain(error: ZoomError) -> str:
+    """The message an `isError` tool result carries for `error`.
+
+    Whether a change may have been made is read from the failed request itself (its method, whether it
+    could have reached Zoom, whether it was only the token request), never from which tool was running.
+    """
     if isinstance(error, ZoomConfigError):
         return str(error)
     if isinstance(error, ZoomTokenError):
         hint = _TOKEN_ERROR_HINTS.get(error.error, "Check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET.")
         return f"Zoom refused to issue an access token ({error.error}: {error.reason}). {hint}"
     if isinstance(error, ZoomTransportError):
-        return _explain_transport(error, writes=writes)
+        return _explain_transport(error)
     if isinstance(error, ZoomInvalidResponse):
         return f"Zoom's answer could not be read: {error}. Try again later."
     if isinstance(error, ZoomAPIError):
-        return _explain_api(error, writes=writes)
+        return _explain_api(error)
     return str(error)
 
 
-def _explain_transport(error: ZoomTransportError, *, writes: bool) -> str:
+def _explain_transport(error: ZoomTransportError) -> str:
     what = "did not answer in time" if isinstance(error, ZoomTimeout) else "could not be reached"
-    if writes and error.request_sent:
+    if error.token_request:
         return (
-            f"Zoom {what} after the request was sent, so it is unknown whether the change was made. "
+            f"Zoom's token endpoint {what} ({error}), so nothing was sent to the Zoom API. Check the network "
+            "connection or ZOOM_OAUTH_TOKEN_URL, then try again."
+        )
+    if error.may_have_changed_something:
+        return (
+            f"Zoom {what} after the {error.method} request was sent, so it is unknown whether the change was made. "
             "Do not repeat it blindly: check first (list_meetings or get_meeting), then retry only if it is missing."
         )
     # The token endpoint and the API are set separately: name the one that failed.
@@ -68,7 +77,7 @@ def _explain_transport(error: ZoomTransportError, *, writes: bool) -> str:
     return f"Zoom {what}{where} ({error}). Check the network connection or {setting}, then try again."
 
 
-def _explain_api(error: ZoomAPIError, *, writes: bool) -> str:
+def _explain_api(error: ZoomAPIError) -> str:
     said = f"Zoom answered {error.status}" + (f" (code {error.code})" if error.code is not None else "")
     said += f": {error.message}"
     if isinstance(error, ZoomRateLimited):
@@ -90,10 +99,10 @@ def _explain_api(error: ZoomAPIError, *, writes: bool) -> str:
         fields = "; ".join(f"{item.field} ({item.message.rstrip('.')})" for item in error.field_errors)
         return f"{said} Invalid fields: {fields}. Correct them and call again."
     if isinstance(error, ZoomServerError):
-        if writes:
+        if error.may_have_changed_something:
             return (
-                f"{said} Zoom failed while handling the change, so it is unknown whether it was made. Check with "
-                "list_meetings or get_meeting before trying again."
+                f"{said} Zoom failed while handling the {error.method} request, so it is unknown whether it was made. "
+                "Check with list_meetings or get_meeting before trying again."
             )
         return f"{said} Zoom had a temporary failure; try again in a minute."
     return f"{said} Correct the request and call again."
@@ -128,9 +137,14 @@ def _rate_limit_hint(error: ZoomRateLimited) -> str:
 
 
 @contextmanager
-def reported_to_the_model(*, writes: bool = False) -> Iterator[None]:
-    """Turn a ZoomError raised inside into an `isError` tool result with an actionable message."""
+def reported_to_the_model(*, done: str | None = None) -> Iterator[None]:
+    """Turn a ZoomError raised inside into an `isError` tool result with an actionable message.
+
+    `done` says what already happened before the failing request (e.g. the change was made), so the model
+    never repeats a write that succeeded.
+    """
     try:
         yield
     except ZoomError as error:
-        raise ToolError(explain(error, writes=writes)) from error
+        message = explain(error)
+        raise ToolError(f"{done} {message}" if done else message) from error

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import Field
 
-from zoom_mcp.server.zoom.models import MeetingRequest, MeetingSettings
-from zoom_mcp.server.zoom.vocabulary import MEETING_TYPE_CODES, RECURRING_MEETING_TYPES
+from zoom_mcp.server.zoom.client import ZoomClient
+from zoom_mcp.server.zoom.errors import ZoomNotFound
+from zoom_mcp.server.zoom.models import Meeting, MeetingRequest, MeetingSettings
+from zoom_mcp.server.zoom.vocabulary import MEETING_TYPE_CODES, MEETING_TYPES, RECURRING_MEETING_TYPES
 from zoom_mcp.tools.calendar import MAX_RANGE_DAYS, DateRange, DateText, calendar_page, check_dates, topic_search
 from zoom_mcp.tools.context import ZoomContext, tool_result, zoom_access, zoom_client
 from zoom_mcp.tools.errors import InvalidArguments, reported_to_the_model
@@ -20,6 +23,8 @@ from zoom_mcp.tools.params import (
     Flag,
     MeetingId,
     MeetingTypeParam,
+    NewStartTime,
+    NewTimezone,
     NewTopic,
     NextPageToken,
     OccurrenceId,
@@ -30,8 +35,10 @@ from zoom_mcp.tools.params import (
     Topic,
     UserId,
 )
-from zoom_mcp.tools.recurrence import Recurrence, RecurrenceParam
+from zoom_mcp.tools.recurrence import NewRecurrence, Recurrence, RecurrenceParam
 from zoom_mcp.tools.spec import CREATE, DELETE, READ, UPDATE, Scopes, zoom_tool
+from zoom_mcp.tools.times import now_utc, resolve_start, utc_text
+from zoom_mcp.tools.verify import describe, differences
 from zoom_mcp.tools.views import MeetingDeleted, MeetingDetails, MeetingPage
 
 ListType = Literal["scheduled", "upcoming", "live", "previous_meetings"]
@@ -137,9 +144,31 @@ async def create_meeting(
     For a series, pass recurrence (daily, weekly or monthly). Zoom allows 100 create/update requests per user
     per day.
     """
-    body = _meeting_request(locals(), type=MEETING_TYPE_CODES[_meeting_type(type, recurrence, start_time)])
-    with reported_to_the_model(writes=True):
+    meeting_type = MEETING_TYPE_CODES[_meeting_type(type, recurrence, start_time)]
+    start = None
+    if start_time is not None:
+        if meeting_type not in _TYPES_WITH_A_START:
+            raise InvalidArguments(
+                f"start_time is not used by {MEETING_TYPES[meeting_type]} meetings (Zoom would ignore it): "
+                "omit it, or use type scheduled or recurring_fixed_time."
+            )
+        start = resolve_start(start_time, timezone, missing_zone_hint=_NO_ZONE_ON_CREATE)
+        if start <= now_utc():
+            raise InvalidArguments(
+                f"start_time {utc_text(start)} is in the past, and Zoom would silently start the meeting now "
+                "instead. Give a future start_time, or use type instant (without start_time) for a meeting "
+                "that starts now."
+            )
+    _check_recurrence_end(recurrence, meeting_type)
+    body = _meeting_request(locals(), type=meeting_type, start=start)
+    with reported_to_the_model():
         meeting = await zoom_client(ctx).create_meeting(user_id, body)
+    # The 201 body is Zoom's stored meeting: compared as is, no second request needed.
+    if found := differences(body, meeting, start=start, series_start=meeting_type == 8):
+        raise ToolError(
+            f"Zoom created meeting {meeting.id}, but not as asked: {describe(found)}. Tell the user; fix it with "
+            "update_meeting, or remove it with delete_meeting. Do not create it again."
+        )
     return tool_result(ctx, MeetingDetails.of(meeting))
 
 
@@ -160,12 +189,12 @@ async def update_meeting(
     meeting_id: MeetingId,
     occurrence_id: OccurrenceId = None,
     topic: NewTopic = None,
-    start_time: StartTime = None,
+    start_time: NewStartTime = None,
     duration: Duration = None,
-    timezone: Timezone = None,
+    timezone: NewTimezone = None,
     agenda: Agenda = None,
     password: Passcode = None,
-    recurrence: Recurrence = None,
+    recurrence: NewRecurrence = None,
     host_video: Flag = None,
     participant_video: Flag = None,
     join_before_host: Flag = None,
@@ -175,25 +204,39 @@ async def update_meeting(
 ) -> Annotated[CallToolResult, MeetingDetails]:
     """Change a meeting: only the fields given are changed; returns the meeting as it now stands.
 
-    Use it to move (start_time, with 'Z', an offset, or local time plus timezone), rename, lengthen or
-    re-configure a meeting. With occurrence_id only that occurrence changes, and only agenda, start_time,
-    duration and the settings flags may be given. Counts against Zoom's 100 create/update requests per day.
+    Use it to move (start_time), rename, lengthen or re-configure a meeting, or to make a single meeting a
+    recurring series (recurrence). With occurrence_id only that occurrence changes, and only agenda,
+    start_time, duration and the settings flags may be given. Counts against Zoom's 100 create/update
+    requests per day.
     """
-    body = _meeting_request(locals(), type=None)
-    changes = body.wire()
-    if not changes:
+    given = set(_meeting_request(locals(), type=None, start=None).wire()) | ({"start_time"} if start_time else set())
+    if not given:
         raise InvalidArguments("Nothing to change: give at least one field to update.")
-    if occurrence_id is not None and (
-        forbidden := sorted(set(changes) - {"agenda", "start_time", "duration", "settings"})
-    ):
+    if occurrence_id is not None and (series_only := sorted(given - _OCCURRENCE_FIELDS)):
         raise InvalidArguments(
-            f"An occurrence can only change agenda, start_time, duration and settings, not {', '.join(forbidden)}; "
-            "omit occurrence_id to change the whole series."
+            f"{', '.join(series_only)} belong{'s' if len(series_only) == 1 else ''} to the whole series and cannot "
+            "be changed for one occurrence; an occurrence takes agenda, start_time, duration and settings. A "
+            "start_time without offset is read in the meeting's own timezone."
         )
-    with reported_to_the_model(writes=True):
-        client = zoom_client(ctx)
+    client = zoom_client(ctx)
+    with reported_to_the_model():
+        current = await client.get_meeting(meeting_id, occurrence_id=occurrence_id)
+    meeting_type = _new_type(current, recurrence)
+    if recurrence is not None:
+        _check_recurrence_end(recurrence, meeting_type or current.type or 2)
+    start = None
+    if start_time is not None:
+        start = _new_start(start_time, timezone or current.timezone, meeting_type or current.type)
+    body = _meeting_request(locals(), type=meeting_type, start=start)
+    with reported_to_the_model():
         await client.update_meeting(meeting_id, body, occurrence_id=occurrence_id)
+    with reported_to_the_model(done="Zoom accepted the change (PATCH answered 204), but reading it back failed:"):
         meeting = await client.get_meeting(meeting_id, occurrence_id=occurrence_id)
+    if found := differences(body, meeting, start=start):
+        raise ToolError(
+            f"Zoom accepted the update but did not apply it as asked: {describe(found)}. The meeting stays as "
+            "Zoom holds it; tell the user."
+        )
     return tool_result(ctx, MeetingDetails.of(meeting, occurrence_id=occurrence_id))
 
 
@@ -211,11 +254,20 @@ async def delete_meeting(
     This cannot be undone. The result says exactly what was deleted. To cancel one instance of a recurring
     meeting, get its occurrence_id from get_meeting first; without occurrence_id the whole series is deleted.
     """
-    with reported_to_the_model(writes=True):
-        client = zoom_client(ctx)
+    client = zoom_client(ctx)
+    with reported_to_the_model():
         meeting = await client.get_meeting(meeting_id, occurrence_id=occurrence_id)
+    with reported_to_the_model():
         await client.delete_meeting(
             meeting_id, occurrence_id=occurrence_id, cancel_meeting_reminder=cancel_meeting_reminder
+        )
+    with reported_to_the_model(done="Zoom accepted the deletion (DELETE answered 204), but checking it failed:"):
+        still_there = await _still_there(client, meeting_id, occurrence_id)
+    if still_there:
+        what = "the occurrence" if occurrence_id else "the meeting"
+        raise ToolError(
+            f"Zoom answered 204 to the deletion, but still shows {what} as scheduled. Tell the user it may not be "
+            "deleted."
         )
     details = MeetingDetails.of(meeting)
     if occurrence_id is not None:
@@ -240,29 +292,74 @@ async def delete_meeting(
     )
 
 
-def wire_start_time(start_time: str, timezone: str | None) -> str:
-    """Zoom's two forms: UTC with 'Z', or local time that Zoom reads in `timezone`."""
-    moment = datetime.fromisoformat(start_time)
-    if moment.tzinfo is not None:
-        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if timezone is None:
-        raise InvalidArguments(
-            "start_time has no offset, so its timezone is ambiguous: add 'Z' or an offset such as '+02:00', "
-            "or pass timezone (e.g. 'America/New_York')."
+async def _still_there(client: ZoomClient, meeting_id: int, occurrence_id: str | None) -> bool:
+    try:
+        meeting = await client.get_meeting(meeting_id)
+    except ZoomNotFound:
+        return False
+    if occurrence_id is None:
+        return True
+    return any(o.occurrence_id == occurrence_id and o.status != "deleted" for o in meeting.occurrences)
+
+
+_NO_ZONE_ON_CREATE = (
+    "start_time has no offset, so its timezone is ambiguous: add 'Z' or an offset such as '+02:00', or pass "
+    "timezone (e.g. 'America/New_York')."
+)
+# Zoom only reads start_time for these types; it ignores it for instant and no-fixed-time meetings.
+_TYPES_WITH_A_START = frozenset({2, 8})
+_OCCURRENCE_FIELDS = frozenset({"agenda", "start_time", "duration", "settings"})
+
+
+def _new_type(current: Meeting, recurrence: RecurrenceParam | None) -> Literal[8] | None:
+    """The type to send: a scheduled meeting given a recurrence becomes a fixed-time series (Zoom ignores a
+    recurrence PATCHed without that type); recurring meetings keep theirs; others cannot recur."""
+    if recurrence is None or current.type in RECURRING_MEETING_TYPES:
+        return None
+    if current.type == MEETING_TYPE_CODES["scheduled"]:
+        return 8
+    raise ToolError(
+        f"{MEETING_TYPES.get(current.type or 0, 'such')} meetings cannot become a recurring series (Zoom would "
+        "ignore recurrence); create a new meeting with recurrence instead."
+    )
+
+
+def _new_start(start_time: str, timezone: str | None, meeting_type: int | None) -> datetime:
+    if meeting_type not in _TYPES_WITH_A_START:
+        raise ToolError(
+            f"start_time is not used by {MEETING_TYPES.get(meeting_type or 0, 'such')} meetings (Zoom would ignore it)."
         )
-    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+    start = resolve_start(
+        start_time,
+        timezone,
+        missing_zone_hint="start_time has no offset and the meeting has no timezone: add 'Z' or an offset.",
+    )
+    if start <= now_utc():
+        raise ToolError(
+            f"start_time {utc_text(start)} is in the past: a meeting cannot be moved into the past (Zoom would "
+            "ignore it). Give a future start_time."
+        )
+    return start
 
 
-def _meeting_request(arguments: dict[str, Any], *, type: int | None) -> MeetingRequest:
+def _check_recurrence_end(recurrence: RecurrenceParam | None, meeting_type: int) -> None:
+    if recurrence is not None and recurrence.end_times == 0 and meeting_type == 8:
+        raise InvalidArguments(
+            "A series with a fixed time needs an end: recurrence.end_times 1 to 60, or recurrence.end_date_time. "
+            "Only a series without a fixed time (no start_time) can have no end (end_times 0)."
+        )
+
+
+def _meeting_request(arguments: dict[str, Any], *, type: int | None, start: datetime | None) -> MeetingRequest:
     """Zoom's request body from a meeting tool's own arguments (its `locals()`), the settings flags picked by
-    the names of Zoom's settings fields: the start in Zoom's wire format, the recurrence with Zoom's codes."""
-    start_time: str | None = arguments["start_time"]
+    the names of Zoom's settings fields: the start as one UTC instant (resolved here, DST included, so Zoom
+    has nothing left to interpret), the recurrence with Zoom's codes."""
     recurrence: RecurrenceParam | None = arguments["recurrence"]
     settings = MeetingSettings.model_validate({name: arguments[name] for name in MeetingSettings.model_fields})
     return MeetingRequest(
         topic=arguments["topic"],
         type=type,
-        start_time=wire_start_time(start_time, arguments["timezone"]) if start_time else None,
+        start_time=utc_text(start) if start else None,
         duration=arguments["duration"],
         timezone=arguments["timezone"],
         agenda=arguments["agenda"],

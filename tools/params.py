@@ -103,11 +103,25 @@ Timezone = Annotated[
         "'Europe/Paris'. Defaults to the host's timezone."
     ),
 ]
+NewTimezone = Annotated[
+    TimezoneName | None,
+    Field(
+        description="New IANA timezone of the meeting or series (not of one occurrence), e.g. 'Europe/Paris'; "
+        "a start_time without offset is read in it."
+    ),
+]
 StartTime = Annotated[
     _DateTimeText | None,
     Field(
-        description="Start date-time, ISO 8601: with 'Z' or an offset ('2030-05-01T15:00:00Z'), or local time "
-        "without offset together with timezone. A time in the past makes Zoom start the meeting now."
+        description="Start date-time in the future, ISO 8601: with 'Z' or an offset ('2030-05-01T15:00:00Z'), or "
+        "local time without offset together with timezone. For a meeting that starts now, use type instant."
+    ),
+]
+NewStartTime = Annotated[
+    _DateTimeText | None,
+    Field(
+        description="New start in the future, ISO 8601: with 'Z' or an offset, or local time without offset, "
+        "read in the meeting's own timezone (or in timezone when given)."
     ),
 ]
 Flag = Annotated[bool | None, Field(description="Omit to keep Zoom's default (or the current value).")]

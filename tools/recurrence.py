@@ -15,7 +15,7 @@ Weekday = Annotated[int, Field(ge=1, le=7)]
 
 
 class RecurrenceParam(BaseModel):
-    """How a recurring meeting repeats. End it with end_times or end_date_time (not both)."""
+    """How a recurring meeting repeats, and how it ends: end_times or end_date_time, exactly one."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -36,7 +36,13 @@ class RecurrenceParam(BaseModel):
     monthly_week_day: Weekday | None = Field(
         default=None, description="Monthly, with monthly_week: 1=Sunday ... 7=Saturday."
     )
-    end_times: int | None = Field(default=None, ge=1, le=60, description="Number of occurrences, 1 to 60.")
+    # Zoom's own default is 1: a "weekly" series that silently holds one meeting. So an end is required.
+    end_times: int | None = Field(
+        default=None,
+        ge=0,
+        le=60,
+        description="Number of occurrences, 1 to 60; 0 = no end (only without a fixed time).",
+    )
     end_date_time: str | None = Field(
         default=None,
         pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$",
@@ -63,6 +69,10 @@ class RecurrenceParam(BaseModel):
                 raise ValueError("monthly_week and monthly_week_day go together")
         elif monthly_by_day or monthly_by_week:
             raise ValueError("monthly_day, monthly_week and monthly_week_day are only for monthly recurrence")
+        if self.end_times is None and self.end_date_time is None:
+            raise ValueError(
+                "say how the series ends: end_times (1 to 60 occurrences), end_date_time, or end_times 0 for no end"
+            )
         return self
 
     def wire(self) -> models.Recurrence:
@@ -82,6 +92,13 @@ Recurrence = Annotated[
     RecurrenceParam | None,
     Field(
         description="Makes a recurring series: daily, weekly (with weekly_days) or monthly (with monthly_day, "
-        "or monthly_week and monthly_week_day); end it with end_times or end_date_time."
+        "or monthly_week and monthly_week_day); end_times or end_date_time is required."
+    ),
+]
+NewRecurrence = Annotated[
+    RecurrenceParam | None,
+    Field(
+        description="Replaces the series' recurrence, or makes a scheduled meeting a recurring series: daily, "
+        "weekly (with weekly_days) or monthly; end_times or end_date_time is required."
     ),
 ]

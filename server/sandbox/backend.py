@@ -1,6 +1,7 @@
 """Everything a request handler may read or change, in one place."""
 
 from dataclasses import dataclass
+from typing import Literal
 
 from zoom_mcp.server.sandbox.errors import user_not_found
 from zoom_mcp.server.sandbox.ids import IdFactory
@@ -9,6 +10,11 @@ from zoom_mcp.server.sandbox.paging import Pager
 from zoom_mcp.server.sandbox.ratelimits import RateLimits
 from zoom_mcp.server.sandbox.tokens import SandboxCredentials, TokenStore
 from zoom_mcp.server.sandbox.user_oauth import UserGrants
+
+# What PATCH does with a start_time in the past. The spec says Zoom "ignores this value"; what real Zoom
+# does is not verified, so the sandbox can play each plausible behaviour: keep the old start, move the
+# meeting to now, or refuse with a 400.
+PastStartOnUpdate = Literal["ignore", "alter", "reject"]
 
 
 @dataclass
@@ -20,6 +26,7 @@ class Backend:
     tokens: TokenStore
     credentials: SandboxCredentials
     user_grants: UserGrants
+    past_start_on_update: PastStartOnUpdate = "ignore"
 
     def user(self, user_id: str, token_user_id: str | None = None) -> User:
         """Resolve a ``userId`` path segment: ``me`` is whoever signed in, or for S2S the account owner."""

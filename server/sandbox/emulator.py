@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from zoom_mcp.server.sandbox.backend import Backend
+from zoom_mcp.server.sandbox.backend import Backend, PastStartOnUpdate
 from zoom_mcp.server.sandbox.errors import DAILY_LIMIT_MESSAGE, INVALID_TOKEN, QPS_LIMIT_MESSAGE, ApiError
 from zoom_mcp.server.sandbox.exchange import Call, Reply
 from zoom_mcp.server.sandbox.faults import Fault, FaultQueue
@@ -86,6 +86,15 @@ class Sandbox:
     def single_token_mode(self, enabled: bool) -> None:
         """Zoom's legacy behaviour: issuing a token invalidates every earlier one."""
         self._backend.tokens.single_token_mode = enabled
+
+    @property
+    def past_start_on_update(self) -> PastStartOnUpdate:
+        return self._backend.past_start_on_update
+
+    @past_start_on_update.setter
+    def past_start_on_update(self, behaviour: PastStartOnUpdate) -> None:
+        """What PATCH does with a past start_time: ignore it (the spec), move the meeting to now, or reject."""
+        self._backend.past_start_on_update = behaviour
 
     def revoke_tokens(self) -> None:
         self._backend.tokens.revoke_all()

@@ -22,6 +22,8 @@ class Fault:
     hang: bool = False
     malformed: bool = False
     after_handling: bool = False
+    # Let this many matching requests through untouched first (e.g. fail the read after a write, not before).
+    skip: int = 0
     remaining: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -55,6 +57,9 @@ class FaultQueue:
         """Use up one application of the first matching fault, if any."""
         for fault in self._faults:
             if fault.remaining > 0 and fault.matches(method, path):
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    continue
                 fault.remaining -= 1
                 if fault.remaining == 0:
                     self._faults.remove(fault)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from zoom_mcp.server.sandbox.backend import PastStartOnUpdate
 from zoom_mcp.server.sandbox.errors import FieldError, validation_failed
 from zoom_mcp.server.sandbox.model import JsonObject
 from zoom_mcp.server.sandbox.recurrence import check_recurrence
@@ -125,7 +126,12 @@ class MeetingDefaults:
 
 
 def check_meeting_body(
-    body: JsonObject, defaults: MeetingDefaults, now: datetime, *, is_update: bool
+    body: JsonObject,
+    defaults: MeetingDefaults,
+    now: datetime,
+    *,
+    is_update: bool,
+    past_start_on_update: PastStartOnUpdate = "ignore",
 ) -> dict[str, Any]:
     """The body's recognised fields, normalised; raises Zoom's ``Validation Failed.`` 400 otherwise.
 
@@ -175,8 +181,12 @@ def check_meeting_body(
         if parsed is None:
             errors.append(FieldError("start_time"))
         elif parsed > now:
-            # A past start is ignored on update and means "now" on create.
             start_time = changes["start_time"] = parsed
+        elif is_update and past_start_on_update == "reject":
+            errors.append(FieldError("start_time"))
+        elif is_update and past_start_on_update == "alter":
+            start_time = changes["start_time"] = whole_seconds(now)
+        # Otherwise a past start is ignored on update, and means "now" on create (documented).
     if start_time is None or (not is_update and start_time <= now):
         start_time = whole_seconds(now)
         if not is_update:

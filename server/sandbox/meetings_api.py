@@ -179,10 +179,16 @@ def patch_meeting(backend: Backend, call: Call) -> Reply:
         occurrence = _occurrence(meeting, occurrence_id)
         defaults = MeetingDefaults(meeting.type, meeting.timezone, meeting.recurrence, occurrence.start_time)
         occurrence_body = {k: v for k, v in body.items() if k in OCCURRENCE_FIELDS}
-        update_occurrence(occurrence, check_meeting_body(occurrence_body, defaults, call.now, is_update=True))
+        changes = check_meeting_body(
+            occurrence_body, defaults, call.now, is_update=True, past_start_on_update=backend.past_start_on_update
+        )
+        update_occurrence(occurrence, changes)
     else:
         defaults = MeetingDefaults(meeting.type, meeting.timezone, meeting.recurrence, meeting.start_time)
-        update_meeting(meeting, check_meeting_body(body, defaults, call.now, is_update=True), backend.ids)
+        changes = check_meeting_body(
+            body, defaults, call.now, is_update=True, past_start_on_update=backend.past_start_on_update
+        )
+        update_meeting(meeting, changes, backend.ids)
     return Reply(204)
 
 

@@ -17,7 +17,7 @@ import httpx2
 from pydantic import SecretStr
 
 from zoom_mcp.server.zoom.credentials import ServerToServerCredentials
-from zoom_mcp.server.zoom.errors import ZoomInvalidResponse
+from zoom_mcp.server.zoom.errors import ZoomError, ZoomInvalidResponse
 from zoom_mcp.server.zoom.http import ZoomHTTP
 
 INVALID_TOKEN_CODE = 124
@@ -192,7 +192,7 @@ class BearerAuth(httpx2.Auth):
         self._provider = provider
 
     async def async_auth_flow(self, request: httpx2.Request) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
-        token = await self._provider.token()
+        token = await token_of(self._provider)
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
         if response.status_code != 401 or not self._provider.can_refresh:
@@ -200,5 +200,14 @@ class BearerAuth(httpx2.Auth):
         await response.aread()
         if _zoom_error_code(response) == INVALID_TOKEN_CODE:
             self._provider.invalidate(token)
-            request.headers["Authorization"] = f"Bearer {await self._provider.token()}"
+            request.headers["Authorization"] = f"Bearer {await token_of(self._provider)}"
             yield request
+
+
+async def token_of(provider: TokenProvider) -> str:
+    """A bearer token; whatever fails while getting it is marked a token failure: no API request was sent."""
+    try:
+        return await provider.token()
+    except ZoomError as error:
+        error.token_request = True
+        raise

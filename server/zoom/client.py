@@ -8,7 +8,7 @@ from urllib.parse import quote, urlsplit
 import httpx2
 from pydantic import BaseModel, ValidationError
 
-from zoom_mcp.server.zoom.auth import BearerAuth, TokenProvider
+from zoom_mcp.server.zoom.auth import BearerAuth, TokenProvider, token_of
 from zoom_mcp.server.zoom.errors import ZoomInvalidResponse
 from zoom_mcp.server.zoom.http import ZoomHTTP
 from zoom_mcp.server.zoom.models import (
@@ -50,6 +50,7 @@ class ZoomClient:
     def __init__(self, http: ZoomHTTP, *, api_base_url: str, tokens: TokenProvider) -> None:
         self._http = http
         self._api_base_url = api_base_url.rstrip("/")
+        self._tokens = tokens
         self._auth = BearerAuth(tokens)
 
     async def get_user(self, user_id: str) -> User:
@@ -173,6 +174,9 @@ class ZoomClient:
     ) -> httpx2.Response:
         url = path if absolute else self._api_base_url + path
         query = {key: value for key, value in (params or {}).items() if value is not None}
+        # The token first, outside the API request's deadline: a slow token endpoint is a token failure
+        # (nothing was sent to the API), never "the change may have been made". BearerAuth finds it cached.
+        await token_of(self._tokens)
         return await self._http.send(method, url, idempotent=idempotent, params=query, json=json, auth=self._auth)
 
 

@@ -12,7 +12,13 @@ import httpx2
 
 
 class ZoomError(Exception):
-    """Base class: anything the Zoom client raises on purpose."""
+    """Base class: anything the Zoom client raises on purpose.
+
+    `token_request` marks a failure while getting an access token: no API request was sent, so nothing in
+    the account can have changed.
+    """
+
+    token_request: bool = False
 
 
 class ZoomConfigError(ZoomError):
@@ -37,6 +43,9 @@ class ZoomTokenError(ZoomError):
         self.reason = reason
 
 
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 class ZoomTransportError(ZoomError):
     """No HTTP answer: connection failure or timeout.
 
@@ -49,6 +58,11 @@ class ZoomTransportError(ZoomError):
         self.method = method
         self.request_sent = request_sent
         self.url = url
+
+    @property
+    def may_have_changed_something(self) -> bool:
+        """Only a write that may have reached Zoom leaves its outcome unknown."""
+        return self.request_sent and not self.token_request and self.method in WRITE_METHODS
 
 
 class ZoomTimeout(ZoomTransportError):
@@ -83,6 +97,13 @@ class ZoomAPIError(ZoomError):
         self.message = message
         self.tracking_id = tracking_id
         self.field_errors = field_errors
+        # The request that got this answer.
+        self.method: str | None = None
+
+    @property
+    def may_have_changed_something(self) -> bool:
+        """A 5xx to a write: Zoom may have acted before failing. Any 4xx means it did not."""
+        return self.status >= 500 and not self.token_request and self.method in WRITE_METHODS
 
 
 class ZoomBadRequest(ZoomAPIError):
@@ -159,6 +180,10 @@ def error_from_response(response: httpx2.Response, *, resets_at: datetime | None
         tracking_id=response.headers.get("x-zm-trackingid"),
         field_errors=field_errors,
     )
+    try:
+        error.method = response.request.method
+    except RuntimeError:  # a response built without its request (tests)
+        error.method = None
     if isinstance(error, ZoomRateLimited):
         error.limit_type = response.headers.get("x-ratelimit-type")
         error.category = response.headers.get("x-ratelimit-category")

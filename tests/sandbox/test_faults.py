@@ -102,3 +102,9 @@ def test_fault_arguments_are_checked() -> None:
         Fault(times=0)
     with pytest.raises(ValueError, match="rate_limit_type"):
         Fault(rate_limit_type="hourly")
+
+
+async def test_a_fault_can_let_the_first_matching_requests_through(api: httpx2.AsyncClient, sandbox: Sandbox) -> None:
+    fault = sandbox.inject(Fault(method="GET", path="/v2/users/me", status=503, skip=2))
+    assert [(await api.get("users/me")).status_code for _ in range(4)] == [200, 200, 503, 200]
+    assert fault.remaining == 0

@@ -377,3 +377,23 @@ async def test_list_meetings_date_filter_rejects_bad_values(
     assert response.status_code == 400
     assert response.json()["code"] == 300
     assert response.json()["errors"][0]["field"] == field
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "status", "held"),
+    [("ignore", 204, "2026-12-03T10:00:00Z"), ("alter", 204, "2026-11-26T15:00:00Z"), ("reject", 400, None)],
+)
+async def test_a_past_start_on_update_is_ignored_altered_or_rejected_as_switched(
+    api: httpx2.AsyncClient, sandbox: Sandbox, behaviour: str, status: int, held: str | None
+) -> None:
+    """The spec says PATCH ignores a past start_time; real Zoom is unverified, so each behaviour can be played."""
+    sandbox.past_start_on_update = behaviour  # type: ignore[assignment]
+    meeting = (await create(api, topic="move me", start_time="2026-12-03T10:00:00Z")).json()
+    patched = await api.patch(f"meetings/{meeting['id']}", json={"start_time": "2026-11-20T10:00:00Z"})
+    assert patched.status_code == status
+    after = (await api.get(f"meetings/{meeting['id']}")).json()
+    if held is None:
+        assert [error["field"] for error in patched.json()["errors"]] == ["start_time"]
+        assert after["start_time"] == "2026-12-03T10:00:00Z"
+    else:
+        assert after["start_time"] == held

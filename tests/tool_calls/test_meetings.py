@@ -101,7 +101,8 @@ async def test_create_meeting_with_local_time_and_timezone(client: Client, sandb
     assert sent[-1].json == {
         "topic": "Tokyo sync",
         "type": 2,
-        "start_time": "2031-04-02T09:30:00",
+        # Resolved here, DST included, and sent as one UTC instant: Zoom has nothing left to interpret.
+        "start_time": "2031-04-02T00:30:00Z",
         "duration": 30,
         "timezone": "Asia/Tokyo",
     }
