@@ -93,7 +93,7 @@ async def exercise_every_tool(client: Client) -> None:
             "topic": "Contract 2",
             "agenda": "changed",
             "waiting_room": True,
-            "recurrence": {"type": "weekly", "weekly_days": [1, 7], "repeat_interval": 2},
+            "recurrence": {"type": "weekly", "weekly_days": [1, 7], "repeat_interval": 2, "end_times": 4},
         },
     )
     occurrence = next(iter(series["occurrences"]))
