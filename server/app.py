@@ -45,7 +45,7 @@ SANDBOX_INSTRUCTIONS = (
     "so (sandbox: true). "
 )
 NO_CREDENTIALS_INSTRUCTIONS = "No Zoom credentials are configured: every tool answers with the variables to set. "
-READ_ONLY_INSTRUCTIONS = " Read-only mode: meetings cannot be created, changed or deleted from here."
+READ_ONLY_INSTRUCTIONS = " Read-only mode: this server only reads Zoom data."
 WRITE_TOOL_NAMES = frozenset(spec.name for spec in TOOLS if spec.writes)
 # Methods MCPServer always serves; this server has no prompts or resources, so it neither serves nor
 # advertises them (capabilities are derived from the served methods): a client gets "method not found".

@@ -18,7 +18,10 @@ from mcp_types import ToolAnnotations
 
 READ = ToolAnnotations(read_only_hint=True, open_world_hint=True)
 CREATE = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True)
-UPDATE = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=True)
+# An update overwrites topic, times and settings: destructive. The same PATCH again changes nothing: idempotent.
+UPDATE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=True)
+# Idempotent in MCP's sense ("no additional effect on its environment"): a second identical delete changes
+# nothing more; it answers that the meeting does not exist (404, code 3001).
 DELETE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=True)
 
 

@@ -73,9 +73,9 @@ def mode_settings(mode: str, sandbox: Sandbox) -> Settings:
 @pytest.mark.parametrize(
     ("mode", "present", "absent"),
     [
-        ("full", ["create_meeting makes a new meeting", "changing meetings", "transcripts"], ["Read-only", "SANDBOX"]),
-        ("read-only", ["Read-only mode", "transcripts"], ["create_meeting", "changing meetings", "deleting"]),
-        ("sandbox", ["SANDBOX MODE", "creating meetings"], ["No Zoom credentials"]),
+        ("full", ["create_meeting make", "update meeting", "transcript"], ["Read-only", "SANDBOX"]),
+        ("read-only", ["Read-only mode", "transcript"], ["create", "update", "delete"]),
+        ("sandbox", ["SANDBOX MODE", "create meeting"], ["No Zoom credentials"]),
         ("no credentials", ["No Zoom credentials are configured"], ["SANDBOX"]),
     ],
 )
