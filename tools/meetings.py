@@ -318,7 +318,7 @@ def _new_type(current: Meeting, recurrence: RecurrenceParam | None) -> Literal[8
         return None
     if current.type == MEETING_TYPE_CODES["scheduled"]:
         return 8
-    raise ToolError(
+    raise InvalidArguments(
         f"{MEETING_TYPES.get(current.type or 0, 'such')} meetings cannot become a recurring series (Zoom would "
         "ignore recurrence); create a new meeting with recurrence instead."
     )
@@ -326,7 +326,7 @@ def _new_type(current: Meeting, recurrence: RecurrenceParam | None) -> Literal[8
 
 def _new_start(start_time: str, timezone: str | None, meeting_type: int | None) -> datetime:
     if meeting_type not in _TYPES_WITH_A_START:
-        raise ToolError(
+        raise InvalidArguments(
             f"start_time is not used by {MEETING_TYPES.get(meeting_type or 0, 'such')} meetings (Zoom would ignore it)."
         )
     start = resolve_start(
@@ -335,7 +335,7 @@ def _new_start(start_time: str, timezone: str | None, meeting_type: int | None) 
         missing_zone_hint="start_time has no offset and the meeting has no timezone: add 'Z' or an offset.",
     )
     if start <= now_utc():
-        raise ToolError(
+        raise InvalidArguments(
             f"start_time {utc_text(start)} is in the past: a meeting cannot be moved into the past (Zoom would "
             "ignore it). Give a future start_time."
         )

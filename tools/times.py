@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from mcp.server.mcpserver.exceptions import ToolError
+from zoom_mcp.tools.errors import InvalidArguments
 
 
 def utc_text(instant: datetime) -> str:
@@ -32,7 +32,7 @@ def resolve_local(naive: datetime, timezone: str) -> datetime:
     if early.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive:
         # The local time happens twice: clocks went back and repeated this hour.
         first, second = sorted((early.astimezone(UTC), late.astimezone(UTC)))
-        raise ToolError(
+        raise InvalidArguments(
             f"start_time {wall} happens twice in {timezone} (the clocks go back that night): "
             f"{first.astimezone(zone).isoformat()} ({utc_text(first)}) or "
             f"{second.astimezone(zone).isoformat()} ({utc_text(second)}). Give start_time with the offset you mean."
@@ -40,7 +40,7 @@ def resolve_local(naive: datetime, timezone: str) -> datetime:
     # The local time does not exist: clocks skipped this hour. fold=1 reads it with the offset in force
     # before the jump, fold=0 with the one after; both shown on the wall clock as they really are.
     before, after = sorted((early.astimezone(UTC), late.astimezone(UTC)))
-    raise ToolError(
+    raise InvalidArguments(
         f"start_time {wall} does not exist in {timezone} (the clocks skip that hour): did you mean "
         f"{before.astimezone(zone).isoformat()} ({utc_text(before)}) or "
         f"{after.astimezone(zone).isoformat()} ({utc_text(after)})? Give start_time with that offset."
@@ -53,7 +53,7 @@ def resolve_start(start_time: str, timezone: str | None, *, missing_zone_hint: s
     if moment.tzinfo is not None:
         return moment.astimezone(UTC)
     if timezone is None:
-        raise ToolError(missing_zone_hint)
+        raise InvalidArguments(missing_zone_hint)
     return resolve_local(moment, timezone)
 
 
