@@ -37,7 +37,7 @@ from zoom_mcp.tools.params import (
 )
 from zoom_mcp.tools.recurrence import NewRecurrence, Recurrence, RecurrenceParam
 from zoom_mcp.tools.spec import CREATE, DELETE, READ, UPDATE, Scopes, zoom_tool
-from zoom_mcp.tools.times import now_utc, resolve_start, utc_text
+from zoom_mcp.tools.times import resolve_start, utc_text
 from zoom_mcp.tools.verify import describe, differences
 from zoom_mcp.tools.views import MeetingDeleted, MeetingDetails, MeetingPage
 
@@ -153,7 +153,7 @@ async def create_meeting(
                 "omit it, or use type scheduled or recurring_fixed_time."
             )
         start = resolve_start(start_time, timezone, missing_zone_hint=_NO_ZONE_ON_CREATE)
-        if start <= now_utc():
+        if start <= zoom_access(ctx).now():
             raise InvalidArguments(
                 f"start_time {utc_text(start)} is in the past, and Zoom would silently start the meeting now "
                 "instead. Give a future start_time, or use type instant (without start_time) for a meeting "
@@ -226,7 +226,9 @@ async def update_meeting(
         _check_recurrence_end(recurrence, meeting_type or current.type or 2)
     start = None
     if start_time is not None:
-        start = _new_start(start_time, timezone or current.timezone, meeting_type or current.type)
+        start = _new_start(
+            start_time, timezone or current.timezone, meeting_type or current.type, now=zoom_access(ctx).now()
+        )
     body = _meeting_request(locals(), type=meeting_type, start=start)
     with reported_to_the_model():
         await client.update_meeting(meeting_id, body, occurrence_id=occurrence_id)
@@ -324,7 +326,7 @@ def _new_type(current: Meeting, recurrence: RecurrenceParam | None) -> Literal[8
     )
 
 
-def _new_start(start_time: str, timezone: str | None, meeting_type: int | None) -> datetime:
+def _new_start(start_time: str, timezone: str | None, meeting_type: int | None, *, now: datetime) -> datetime:
     if meeting_type not in _TYPES_WITH_A_START:
         raise InvalidArguments(
             f"start_time is not used by {MEETING_TYPES.get(meeting_type or 0, 'such')} meetings (Zoom would ignore it)."
@@ -334,7 +336,7 @@ def _new_start(start_time: str, timezone: str | None, meeting_type: int | None) 
         timezone,
         missing_zone_hint="start_time has no offset and the meeting has no timezone: add 'Z' or an offset.",
     )
-    if start <= now_utc():
+    if start <= now:
         raise InvalidArguments(
             f"start_time {utc_text(start)} is in the past: a meeting cannot be moved into the past (Zoom would "
             "ignore it). Give a future start_time."

@@ -55,7 +55,3 @@ def resolve_start(start_time: str, timezone: str | None, *, missing_zone_hint: s
     if timezone is None:
         raise InvalidArguments(missing_zone_hint)
     return resolve_local(moment, timezone)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
