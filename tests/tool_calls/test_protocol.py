@@ -91,5 +91,5 @@ async def test_instructions_describe_only_what_this_mode_serves(
     for phrase in absent:
         assert phrase not in instructions
     # Every tool the instructions name by name is one the model can call.
-    named = {word.strip(".,:;") for word in instructions.split() if "_" in word} - {"next_page_token"}
+    named = {word.strip(".,:;()") for word in instructions.split() if "_" in word} - {"next_page_token"}
     assert named <= listed
