@@ -61,9 +61,10 @@ def explain(error: ZoomError) -> str:
 
 def _explain_transport(error: ZoomTransportError) -> str:
     what = "did not answer in time" if isinstance(error, ZoomTimeout) else "could not be reached"
+    where = f" at {error.url}" if error.url else ""
     if error.token_request:
         return (
-            f"Zoom's token endpoint {what} ({error}), so nothing was sent to the Zoom API. Check the network "
+            f"Zoom's token endpoint {what}{where} ({error}), so nothing was sent to the Zoom API. Check the network "
             "connection or ZOOM_OAUTH_TOKEN_URL, then try again."
         )
     if error.may_have_changed_something:
@@ -73,7 +74,6 @@ def _explain_transport(error: ZoomTransportError) -> str:
         )
     # The token endpoint and the API are set separately: name the one that failed.
     setting = "ZOOM_OAUTH_TOKEN_URL" if "/oauth/" in error.url else "ZOOM_API_BASE_URL"
-    where = f" at {error.url}" if error.url else ""
     return f"Zoom {what}{where} ({error}). Check the network connection or {setting}, then try again."
 
 
