@@ -153,19 +153,19 @@ async def test_a_local_time_moves_the_meeting_in_its_own_timezone(client: Client
 
 async def test_one_occurrence_moves_in_the_series_timezone(client: Client) -> None:
     series = await create_series(client)
-    second = series["occurrences"][1]
-    day = second["start_time_local"][:10]
+    occurrence_id, local_start = list(series["occurrences"].items())[1]
+    day = local_start[:10]
     moved = await call_ok(
         client,
         "update_meeting",
-        {"meeting_id": series["id"], "occurrence_id": second["occurrence_id"], "start_time": f"{day}T16:00:00"},
+        {"meeting_id": series["id"], "occurrence_id": occurrence_id, "start_time": f"{day}T16:00:00"},
     )
     assert moved["start_time_local"].startswith(f"{day}T16:00:00-0")
 
 
 async def test_an_occurrence_refuses_a_timezone_without_suggesting_the_whole_series(client: Client) -> None:
     series = await create_series(client)
-    occurrence = series["occurrences"][1]["occurrence_id"]
+    occurrence = list(series["occurrences"])[1]
     arguments = {"meeting_id": series["id"], "occurrence_id": occurrence, "start_time": f"{future(11)[:10]}T16:00:00"}
     message = await call_error(client, "update_meeting", {**arguments, "timezone": "Europe/Paris"})
     assert "timezone belongs to the whole series" in message
