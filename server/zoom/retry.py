@@ -101,16 +101,10 @@ async def send_with_retries(
             failure: ZoomTransportError = ZoomTimeout(
                 f"Zoom did not answer within {timeout_seconds:g} s", method=method, request_sent=True, url=url
             )
-        except httpx2.TimeoutException as error:
-            failure = ZoomTimeout(
-                f"Zoom did not answer in time ({type(error).__name__})",
-                method=method,
-                request_sent=not isinstance(error, _NOT_SENT_ERRORS),
-                url=url,
-            )
         except httpx2.TransportError as error:
-            failure = ZoomTransportError(
-                f"could not reach Zoom ({type(error).__name__})",
+            timed_out = isinstance(error, httpx2.TimeoutException)
+            failure = (ZoomTimeout if timed_out else ZoomTransportError)(
+                f"{'Zoom did not answer in time' if timed_out else 'could not reach Zoom'} ({type(error).__name__})",
                 method=method,
                 request_sent=not isinstance(error, _NOT_SENT_ERRORS),
                 url=url,

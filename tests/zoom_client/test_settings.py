@@ -52,3 +52,9 @@ def test_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(credentials, ServerToServerCredentials)
     assert credentials.client_secret.get_secret_value() == "secret"
     assert settings.timeout_seconds == 12.5
+
+
+def test_every_setting_says_what_it_is_for_help() -> None:
+    """`zoom-mcp --help` lists the variables from these descriptions (a wheel install has no README)."""
+    undescribed = [name for name, setting in Settings.model_fields.items() if not setting.description]
+    assert not undescribed
