@@ -132,6 +132,10 @@ class Sandbox:
     def device_poll_interval(self, seconds: int) -> None:
         self._backend.user_grants.device_poll_interval = seconds
 
+    @property
+    def allowed_redirect_uris(self) -> frozenset[str]:
+        return frozenset(self._backend.user_grants.redirect_uris)
+
     def allow_redirect_uri(self, uri: str) -> None:
         """Add a redirect URI to the user-managed app's allow list."""
         self._backend.user_grants.redirect_uris.add(uri)

@@ -82,6 +82,7 @@ class DeviceRequest:
     decision: str | None = None
     user_id: str | None = None
     redeemed: bool = False
+    last_poll: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,10 @@ class UserGrants:
             raise OAuthRefusal("invalid_grant", "Invalid device code.")
         if now >= request.expires_at:
             raise OAuthRefusal("expired_token", "The device code has expired.")
+        polled_before, request.last_poll = request.last_poll, now
+        if polled_before is not None and now - polled_before < timedelta(seconds=self.device_poll_interval):
+            # RFC 8628 3.5: polling faster than `interval` is answered slow_down (the client adds 5 s).
+            raise OAuthRefusal("slow_down", "The client is polling too quickly.")
         if request.decision is None:
             raise OAuthRefusal("authorization_pending", "The user has not yet authorized the app.")
         if request.decision != "allow" or request.user_id is None:

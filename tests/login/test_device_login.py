@@ -8,6 +8,7 @@ import httpx2
 import pytest
 
 from tests.oauth_browser import consent
+from tests.sandbox.conftest import FakeClock
 from tests.zoom_client.user_oauth_fixtures import oauth_client, sandbox_http
 from zoom_mcp.server.login import LoginFailed, device_login
 from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
@@ -19,10 +20,14 @@ pytestmark = pytest.mark.anyio
 
 
 class Person:
-    """Sees the code, and acts on the Zoom page at the n-th poll (each poll waits once)."""
+    """Sees the code, and acts on the Zoom page at the n-th poll (each poll waits once on the sandbox's clock;
+    an early wake-up moves it by one second only)."""
 
-    def __init__(self, http: httpx2.AsyncClient, *, act_at_wait: int, allow: bool) -> None:
-        self.http, self.act_at_wait, self.allow = http, act_at_wait, allow
+    def __init__(
+        self, http: httpx2.AsyncClient, clock: FakeClock, *, act_at_wait: int, allow: bool, early_wakeup: int = 0
+    ) -> None:
+        self.http, self.clock, self.act_at_wait, self.allow = http, clock, act_at_wait, allow
+        self.early_wakeup = early_wakeup
         self.link: str | None = None
         self.waits: list[float] = []
 
@@ -32,6 +37,7 @@ class Person:
 
     async def sleep(self, seconds: float) -> None:
         self.waits.append(seconds)
+        self.clock.advance(seconds=1 if len(self.waits) == self.early_wakeup else seconds)
         if len(self.waits) == self.act_at_wait:
             assert self.link is not None
             await consent(self.http, self.link, allow=self.allow)
@@ -41,13 +47,23 @@ async def identify(grant: Grant) -> SignedInUser:
     return SignedInUser("id", "ada@example.com", "Ada")
 
 
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def sandbox(clock: FakeClock) -> Sandbox:
+    return Sandbox(seed=7, clock=clock)
+
+
 async def run_device_login(
-    sandbox: Sandbox, tmp_path: Path, retry: RetryPolicy, person_allows: bool
+    sandbox: Sandbox, clock: FakeClock, tmp_path: Path, retry: RetryPolicy, person_allows: bool, early_wakeup: int = 0
 ) -> tuple[Grant, Person]:
     store = FileGrantStore(tmp_path / "grant.json")
     async with sandbox_http(sandbox, retry) as (http, browser):
         browser.base_url = httpx2.URL(SANDBOX_ORIGIN)
-        person = Person(browser, act_at_wait=3, allow=person_allows)
+        person = Person(browser, clock, act_at_wait=3, allow=person_allows, early_wakeup=early_wakeup)
         grant = await device_login(
             oauth_client(sandbox, http), store, identify=identify, show_code=person.show_code, sleep=person.sleep
         )
@@ -55,17 +71,28 @@ async def run_device_login(
     return grant, person
 
 
-async def test_device_login_polls_until_approved(sandbox: Sandbox, tmp_path: Path, retry: RetryPolicy) -> None:
+async def test_device_login_polls_until_approved(
+    sandbox: Sandbox, clock: FakeClock, tmp_path: Path, retry: RetryPolicy
+) -> None:
     sandbox.device_poll_interval = 5
-    grant, person = await run_device_login(sandbox, tmp_path, retry, person_allows=True)
+    grant, person = await run_device_login(sandbox, clock, tmp_path, retry, person_allows=True)
     assert person.waits == [5, 5, 5]
     assert grant.user == SignedInUser("id", "ada@example.com", "Ada")
     assert sandbox.grant_is_valid(grant.refresh_token.get_secret_value())
 
 
-async def test_device_login_denied(sandbox: Sandbox, tmp_path: Path, retry: RetryPolicy) -> None:
+async def test_polling_too_fast_is_told_to_slow_down_and_does(
+    sandbox: Sandbox, clock: FakeClock, tmp_path: Path, retry: RetryPolicy
+) -> None:
+    sandbox.device_poll_interval = 5
+    grant, person = await run_device_login(sandbox, clock, tmp_path, retry, person_allows=True, early_wakeup=2)
+    assert person.waits == [5, 5, 10]  # the second poll came 1 s after the first: slow_down adds 5 s
+    assert sandbox.grant_is_valid(grant.refresh_token.get_secret_value())
+
+
+async def test_device_login_denied(sandbox: Sandbox, clock: FakeClock, tmp_path: Path, retry: RetryPolicy) -> None:
     with pytest.raises(LoginFailed, match="denied"):
-        await run_device_login(sandbox, tmp_path, retry, person_allows=False)
+        await run_device_login(sandbox, clock, tmp_path, retry, person_allows=False)
     assert not (tmp_path / "grant.json").exists()
 
 

@@ -180,7 +180,7 @@ async def test_revoke_ends_the_grant(client: httpx2.AsyncClient, sandbox: Sandbo
     assert (await client.post("/oauth/revoke", data={"token": "x"})).json()["error"] == "invalid_client"
 
 
-async def test_device_authorization(client: httpx2.AsyncClient, sandbox: Sandbox) -> None:
+async def test_device_authorization(client: httpx2.AsyncClient, sandbox: Sandbox, clock: FakeClock) -> None:
     device = (await client.post("/oauth/devicecode", auth=CONFIDENTIAL)).json()
     assert set(device) == {
         "device_code",
@@ -198,9 +198,13 @@ async def test_device_authorization(client: httpx2.AsyncClient, sandbox: Sandbox
     someone = sandbox.state.users[1]
     done = await consent(client, device["verification_uri_complete"], user_id=someone.id)
     assert "close this window" in done.text
+    too_soon = await client.post("/oauth/token", data=poll, auth=CONFIDENTIAL)
+    assert too_soon.json()["error"] == "slow_down"
+    clock.advance(seconds=device["interval"])
     tokens = (await client.post("/oauth/token", data=poll, auth=CONFIDENTIAL)).json()
     me = await client.get("/v2/users/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
     assert me.json()["id"] == someone.id
+    clock.advance(seconds=device["interval"])
     assert (await client.post("/oauth/token", data=poll, auth=CONFIDENTIAL)).json()["error"] == "invalid_grant"
 
 
