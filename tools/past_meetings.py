@@ -25,7 +25,7 @@ MAX_ZOOM_PAGES = 10
 _OFFSET_TOKEN = re.compile(r"^people-(\d{1,6})$")
 _INSTANCE = (
     "A meeting id (a number: its latest ended instance is used) or the uuid of one instance "
-    "(earlier_instances of get_meeting_summary, or list_recordings)."
+    "(earlier_instances of a previous answer, or list_recordings)."
 )
 
 
@@ -50,13 +50,20 @@ async def get_meeting_summary(
         except ZoomAPIError as error:
             raise ToolError(_summary_problem(error, found_instance=earlier is not None)) from error
         timezone = await _host_timezone(client, record.meeting_host_id)
-    notes = MeetingNotes.of(record, timezone)
-    if earlier:
-        instances = [InstanceView(uuid=i.uuid, start_time=i.start_time) for i in earlier]
-        for instance in instances:
-            instance.start_time_local = local_time(instance.start_time, timezone)
-        notes = notes.model_copy(update={"earlier_instances": instances})
+    notes = MeetingNotes.of(record, timezone).model_copy(
+        update={"earlier_instances": _instance_views(earlier, timezone)}
+    )
     return tool_result(ctx, notes)
+
+
+def _instance_views(instances: list[models.PastInstance] | None, timezone: str | None) -> list[InstanceView] | None:
+    """Earlier instances to choose another date from: only when there are some."""
+    if not instances:
+        return None
+    return [
+        InstanceView(uuid=i.uuid, start_time=i.start_time, start_time_local=local_time(i.start_time, timezone))
+        for i in instances
+    ]
 
 
 @zoom_tool("List Zoom meeting participants", READ, Scopes("meeting:read", ("meeting:read:list_past_participants",)))
@@ -70,15 +77,17 @@ async def list_meeting_participants(
     ] = None,
 ) -> Annotated[CallToolResult, AttendancePage]:
     """Who attended a meeting that has ended: one entry per person (rejoins merged) with name, email where
-    Zoom gives it, first join and last leave (UTC and local) and minutes attended.
+    Zoom gives it, first join and last leave (UTC and local) and minutes attended. Given a meeting id, also
+    lists earlier instances to pick another date.
     """
     offset = _offset(next_page_token)
     text = str(meeting_id_or_uuid)
     with reported_to_the_model():
         client = zoom_client(ctx)
-        uuid = text
+        uuid, earlier = text, None
         if text.isdigit():
-            uuid = (await _ended_instances(client, int(text), "has no participants yet"))[0].uuid
+            latest, *rest = await _ended_instances(client, int(text), "has no participants yet")
+            uuid, earlier = latest.uuid, rest[:EARLIER_INSTANCES]
         try:
             meeting = await client.get_past_meeting(uuid)
             records, complete = await _all_participants(client, uuid)
@@ -111,6 +120,7 @@ async def list_meeting_participants(
             total_people=len(people),
             next_page_token=f"people-{offset + page_size}" if more else None,
             note=" ".join(notes) or None,
+            earlier_instances=_instance_views(earlier, timezone),
         ),
     )
 

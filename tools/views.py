@@ -517,3 +517,6 @@ class AttendancePage(View):
     total_people: int
     next_page_token: str | None = Field(default=None, description="Pass as next_page_token for more people.")
     note: str | None = Field(default=None, description="Present when the list is empty or may be incomplete.")
+    earlier_instances: list[InstanceView] | None = Field(
+        default=None, description="Given a meeting id: the instances before this one, newest first (up to 5)."
+    )

@@ -110,11 +110,11 @@ def _schedule(state: AccountState, ids: IdFactory, now: datetime) -> None:
     # Mia has not turned on AI Companion summaries, so her meetings have none to read.
     mia.meeting_summary_enabled = False
     past = [
-        (owner, "Quarterly planning", now - timedelta(days=2, hours=3), 55, "/", False, LONG_TRANSCRIPT_CUES),
-        (owner, "1:1 Avery / Mia", now - timedelta(days=5, hours=1), 30, "", True, 60),
+        (owner, "Quarterly planning", _local(now, tz, -2, time(14, 0)), 55, "/", False, LONG_TRANSCRIPT_CUES),
+        (owner, "1:1 Avery / Mia", _local(now, tz, -5, time(11, 0)), 30, "", True, 60),
         (owner, "Vendor demo", now - timedelta(minutes=95), 30, "", False, 45),
-        (owner, "All-hands", now - timedelta(days=12), 50, "", False, 80),
-        (mia, "Candidate interview", now - timedelta(days=1, hours=5), 45, "", False, 50),
+        (owner, "All-hands", _local(now, tz, -12, time(10, 0)), 50, "", False, 80),
+        (mia, "Candidate interview", _local(now, mia.timezone, -1, time(15, 0)), 45, "", False, 50),
     ]
     for host, topic, start, duration, uuid_prefix, uuid_infix, cues in past:
         meeting = _add(state, ids, host, start - timedelta(days=7), topic=topic, start_time=start, duration=duration)
@@ -126,7 +126,7 @@ def _schedule(state: AccountState, ids: IdFactory, now: datetime) -> None:
             _attend(instance, state)
 
     # Held alone: Zoom lists no participants for a meeting with only one.
-    solo_start = whole_seconds(now - timedelta(days=3, hours=2))
+    solo_start = _local(now, tz, -3, time(9, 0))
     solo = _add(state, ids, owner, solo_start - timedelta(days=1), topic="Focus block", start_time=solo_start)
     state.instances.append(_instance(ids, solo, solo_start, solo.duration, files=[]))
     _attend(state.instances[-1], state, people=1, summary=False)

@@ -147,3 +147,14 @@ async def test_a_foreign_page_token_is_refused(client: Client, sandbox: Sandbox)
         client, "list_meeting_participants", {"meeting_id_or_uuid": instance.uuid, "next_page_token": "xyz"}
     )
     assert "next_page_token" in message
+
+
+async def test_attendance_of_an_earlier_instance_of_a_series(client: Client, sandbox: Sandbox) -> None:
+    standups = sorted((i for i in sandbox.state.instances if i.topic == "Team standup"), key=lambda i: i.start_time)
+    latest = await call_ok(client, "list_meeting_participants", {"meeting_id_or_uuid": standups[-1].meeting_id})
+    assert latest["uuid"] == standups[-1].uuid
+    assert [i["uuid"] for i in latest["earlier_instances"]] == [i.uuid for i in reversed(standups[:-1])]
+    chosen = latest["earlier_instances"][0]["uuid"]
+    earlier = await call_ok(client, "list_meeting_participants", {"meeting_id_or_uuid": chosen})
+    assert earlier["uuid"] == chosen
+    assert {p["name"] for p in earlier["participants"]} == {r.name for r in standups[-2].participants}
