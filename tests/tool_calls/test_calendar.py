@@ -257,3 +257,10 @@ async def test_the_catalogue_does_not_depend_on_the_clock(sandbox: Sandbox) -> N
             nows.append((await call_ok(connected, "get_user_info", {}))["current_time_local"])
     assert catalogues[0] == catalogues[1]
     assert nows[0] != nows[1], "the clock was really injected"
+
+
+async def test_the_instructions_say_how_to_learn_today_and_who_me_is(client: Client) -> None:
+    instructions = client.instructions or ""
+    assert "get_user_info" in instructions
+    assert "today's date" in instructions
+    assert "'me' is the Zoom user these credentials act as" in instructions
