@@ -215,7 +215,7 @@ def _serve(args: argparse.Namespace) -> int:
     settings = load_settings(args)
     from zoom_mcp.server.app import create_app
 
-    http = _http_serving(args) if getattr(args, "http", False) else None
+    http = _http_serving(args, settings) if getattr(args, "http", False) else None
     options = http.server_options() if http else {}
     if _shared(args, "--sandbox"):
         from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
@@ -240,21 +240,23 @@ def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=_port, default=8000, help="with --http: port to listen on (default 8000)")
 
 
-def _http_serving(args: argparse.Namespace) -> HttpServing:
+def _http_serving(args: argparse.Namespace, settings: Settings) -> HttpServing:
     from pydantic import ValidationError
 
     from zoom_mcp.server.hosted.http import HttpServing
     from zoom_mcp.server.hosted.settings import HostedConfigError, HostedSettings
 
     try:
-        return HttpServing(HostedSettings(), host=args.host, port=args.port)
+        return HttpServing(
+            HostedSettings(), host=args.host, port=args.port, zoom=settings, sandbox=bool(_shared(args, "--sandbox"))
+        )
     except ValidationError as error:
         problems = "; ".join(
             f"ZOOM_MCP_{'_'.join(str(part) for part in item['loc']).upper()}: {item['msg']}"
             for item in error.errors(include_url=False, include_input=False)
         )
         raise SystemExit(f"zoom-mcp: invalid configuration: {problems}") from None
-    except HostedConfigError as error:
+    except (HostedConfigError, ValueError) as error:
         raise SystemExit(f"zoom-mcp serve: {error}") from None
 
 

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from zoom_mcp.server import __version__
 from zoom_mcp.server.settings import Settings
 from zoom_mcp.server.tokens import token_provider
+from zoom_mcp.server.zoom.auth import TokenProvider
 from zoom_mcp.server.zoom.client import ZoomClient
 from zoom_mcp.server.zoom.credentials import Credentials, UserOAuthCredentials
 from zoom_mcp.server.zoom.errors import ZoomSignInRequired
@@ -123,11 +124,13 @@ def create_app(
     retry: RetryPolicy | None = None,
     sandbox: bool = False,
     clock: Callable[[], datetime] | None = None,
+    tokens: Callable[[ZoomHTTP], TokenProvider] | None = None,
     **http_options: Any,
 ) -> ZoomMCPServer:
     """Build the MCP server. `transport` is the test seam: pass the sandbox's to run without a network;
     `clock` (timezone-aware "now", for "today" in results) is the other.
 
+    `tokens` replaces the token provider the credentials would choose (hosted mode: each request's person);
     `http_options` (hosted mode: `auth`, `token_verifier`) go to MCPServer as they are.
     """
     credentials = settings.credentials()
@@ -139,8 +142,8 @@ def create_app(
             def connect(credentials: Credentials) -> ZoomClient:
                 http = ZoomHTTP(timeout_seconds=settings.timeout_seconds, retry=retry, transport=transport)
                 cleanup.push_async_callback(http.aclose)
-                tokens = token_provider(settings, credentials, http)
-                return ZoomClient(http, api_base_url=settings.api_base_url, tokens=tokens)
+                provider = tokens(http) if tokens is not None else token_provider(settings, credentials, http)
+                return ZoomClient(http, api_base_url=settings.api_base_url, tokens=provider)
 
             if server.sign_in is not None:
                 # A sign-in offered through the client outlives the request that offered it (2026-07-28).

@@ -12,21 +12,32 @@ import logging
 import socket
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import anyio
 import uvicorn
-from mcp.server.auth.settings import AuthSettings
+from mcp.server.auth.routes import create_auth_routes
+from mcp.server.auth.settings import AuthSettings, ClientRegistrationOptions, RevocationOptions
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import RequestBodyLimitMiddleware, TransportSecuritySettings
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zoom_mcp.server.hosted.apikeys import ApiKeyVerifier
-from zoom_mcp.server.hosted.settings import HostedSettings, check, is_loopback
+from zoom_mcp.server.hosted.consent import ConsentFlow
+from zoom_mcp.server.hosted.grants import GrantVault, PersonalTokens
+from zoom_mcp.server.hosted.oauth import SCOPE, ZoomSignInProvider
+from zoom_mcp.server.hosted.settings import HostedConfigError, HostedSettings, check, is_loopback
+from zoom_mcp.server.hosted.state import open_state_store
+from zoom_mcp.server.settings import Settings
+from zoom_mcp.server.user_auth import oauth_client
+from zoom_mcp.server.zoom.auth import TokenProvider
+from zoom_mcp.server.zoom.credentials import UserOAuthCredentials
+from zoom_mcp.server.zoom.http import ZoomHTTP
 
 logger = logging.getLogger(__name__)
 
@@ -35,16 +46,33 @@ HEALTH_PATH = "/healthz"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
-@dataclass(frozen=True)
 class HttpServing:
     """Where and how to serve: checked at construction, so a bad configuration never listens."""
 
-    settings: HostedSettings
-    host: str
-    port: int
-
-    def __post_init__(self) -> None:
-        check(self.settings, self.host)
+    def __init__(
+        self, settings: HostedSettings, *, host: str, port: int, zoom: Settings, sandbox: bool = False
+    ) -> None:
+        check(settings, host, port)
+        self.settings = settings
+        self.host = host
+        self.port = port
+        self.zoom = zoom
+        self._oauth: HostedOAuth | None = None
+        if settings.auth == "oauth":
+            if sandbox:
+                raise HostedConfigError(
+                    "ZOOM_MCP_AUTH=oauth sends people's browsers to Zoom, which the in-process sandbox cannot serve: "
+                    "run `zoom-mcp sandbox` and point the ZOOM_* variables it prints at it instead of --sandbox."
+                )
+            credentials = zoom.credentials()
+            if not isinstance(credentials, UserOAuthCredentials):
+                raise HostedConfigError(
+                    "ZOOM_MCP_AUTH=oauth signs each person in with a user-managed Zoom app: set ZOOM_CLIENT_ID and "
+                    "ZOOM_CLIENT_SECRET of that app, and no ZOOM_ACCOUNT_ID or ZOOM_ACCESS_TOKEN."
+                )
+            self._oauth = HostedOAuth(
+                settings, zoom, credentials, public_url=self.public_url, resource_url=self.resource_url
+            )
 
     @property
     def public_url(self) -> str:
@@ -59,13 +87,16 @@ class HttpServing:
         return self.public_url + MCP_PATH
 
     def server_options(self) -> dict[str, Any]:
-        """What MCPServer needs to verify bearer tokens (the SDK's resource-server path)."""
+        """What MCPServer needs to verify bearer tokens (the SDK's resource-server path), and where tools get
+        their Zoom tokens."""
         if self.settings.auth == "bearer":
             return {
                 "token_verifier": ApiKeyVerifier(self.settings.api_key_list()),
                 # No authorization server and no protected-resource metadata: the keys are handed out by hand.
                 "auth": AuthSettings(issuer_url=self.public_url, resource_server_url=None),  # type: ignore[arg-type]
             }
+        if self._oauth is not None:
+            return self._oauth.server_options()
         return {}
 
     def transport_security(self) -> TransportSecuritySettings:
@@ -93,6 +124,8 @@ class HttpServing:
             max_request_body_size=self.settings.max_body_bytes,
             host=self.host,
         )
+        if self._oauth is not None:
+            self._oauth.mount(app)
         # The SDK limits /mcp bodies only; every other route gets the same ceiling.
         return AccessLog(RequestBodyLimitMiddleware(app, self.settings.max_body_bytes))
 
@@ -117,6 +150,84 @@ class HttpServing:
             print(f"zoom-mcp serve: could not listen on {self.host}:{self.port} (is the port in use?)", file=sys.stderr)
             return 1
         return 0
+
+
+class HostedOAuth:
+    """`ZOOM_MCP_AUTH=oauth`: our authorization server (SDK handlers + our provider + consent) and the resource
+    server's token check, as separate routes of one app over one shared state store."""
+
+    def __init__(
+        self,
+        settings: HostedSettings,
+        zoom: Settings,
+        credentials: UserOAuthCredentials,
+        *,
+        public_url: str,
+        resource_url: str,
+    ) -> None:
+        assert settings.state_key is not None
+        self._zoom = zoom
+        self._credentials = credentials
+        self.public_url = public_url
+        self.resource_url = resource_url
+        self.vault = GrantVault(settings.state_key)
+        url = settings.state_url.get_secret_value() if settings.state_url else None
+        self.state = open_state_store(url)
+        self.provider = ZoomSignInProvider(self.state, issuer_url=public_url, resource_url=resource_url)
+
+    def auth_settings(self) -> AuthSettings:
+        return AuthSettings(
+            issuer_url=self.public_url,  # type: ignore[arg-type]
+            resource_server_url=self.resource_url,  # type: ignore[arg-type]
+            validate_token_resource=True,  # RFC 8707: a token issued for another resource is refused
+            required_scopes=[SCOPE],
+            client_registration_options=ClientRegistrationOptions(
+                enabled=True, valid_scopes=[SCOPE], default_scopes=[SCOPE]
+            ),
+            revocation_options=RevocationOptions(enabled=True),
+        )
+
+    def server_options(self) -> dict[str, Any]:
+        def tokens(http: ZoomHTTP) -> TokenProvider:
+            refresher = oauth_client(self._zoom, self._credentials, http)
+            return PersonalTokens(self.state, self.vault, refresher, client_id=self._credentials.client_id)
+
+        return {"token_verifier": self.provider, "auth": self.auth_settings(), "tokens": tokens}
+
+    def mount(self, app: Starlette) -> None:
+        """Add the authorization server's routes and our consent pages; close what they use at shutdown."""
+        auth = self.auth_settings()
+        http = ZoomHTTP(timeout_seconds=self._zoom.timeout_seconds)
+        consent = ConsentFlow(
+            provider=self.provider,
+            state=self.state,
+            vault=self.vault,
+            zoom=oauth_client(self._zoom, self._credentials, http),
+            http=http,
+            api_base_url=self._zoom.api_base_url,
+            public_url=self.public_url,
+        )
+        app.router.routes.extend(
+            create_auth_routes(
+                provider=self.provider,
+                issuer_url=auth.issuer_url,
+                client_registration_options=auth.client_registration_options,
+                revocation_options=auth.revocation_options,
+            )
+        )
+        app.router.routes.extend(consent.routes())
+        inner = app.router.lifespan_context
+
+        @contextlib.asynccontextmanager
+        async def lifespan(started: Starlette) -> AsyncIterator[Any]:
+            async with inner(started) as state:
+                try:
+                    yield state
+                finally:
+                    await http.aclose()
+                    await self.state.aclose()
+
+        app.router.lifespan_context = lifespan
 
 
 async def healthz(_: Request) -> Response:

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 AuthMode = Literal["none", "bearer", "oauth"]
 MIN_API_KEY_LENGTH = 32
+MAKE_STATE_KEY = "python3 -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
 MAKE_API_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
@@ -29,6 +30,10 @@ class HostedSettings(BaseSettings):
     api_keys: SecretStr | None = None
     public_url: str | None = None
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    # Where registered clients, pending authorizations, our tokens and Zoom grants live (oauth mode).
+    state_url: SecretStr | None = None  # a redis:// URL may carry a password
+    # Fernet key(s) for Zoom grants at rest; comma-separated to rotate (the first encrypts).
+    state_key: SecretStr | None = None
 
     def api_key_list(self) -> list[str]:
         if self.api_keys is None:
@@ -45,8 +50,8 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check(settings: HostedSettings, host: str) -> None:
-    """Refuse to start unauthenticated off loopback, and with keys too short to be secret."""
+def check(settings: HostedSettings, host: str, port: int) -> None:
+    """Refuse to start unauthenticated off loopback, with keys too short to be secret, or oauth half set up."""
     loopback = is_loopback(host)
     if settings.auth == "none" and not loopback:
         raise HostedConfigError(
@@ -75,6 +80,17 @@ def check(settings: HostedSettings, host: str) -> None:
             raise HostedConfigError(
                 f"every key in ZOOM_MCP_API_KEYS must be at least {MIN_API_KEY_LENGTH} characters. "
                 f"Make one with: {MAKE_API_KEY}"
+            )
+    if settings.auth == "oauth":
+        if not settings.public_url and port == 0:
+            raise HostedConfigError(
+                "ZOOM_MCP_AUTH=oauth needs ZOOM_MCP_PUBLIC_URL (or a fixed --port on loopback): the Zoom app's "
+                "redirect URL and the token audience come from it."
+            )
+        if settings.state_key is None or not settings.state_key.get_secret_value().strip():
+            raise HostedConfigError(
+                "ZOOM_MCP_AUTH=oauth needs ZOOM_MCP_STATE_KEY, the Fernet key that encrypts Zoom grants at rest "
+                f"(keep it secret and the same on every replica). Make one with: {MAKE_STATE_KEY}"
             )
     if settings.max_body_bytes <= 0:
         raise HostedConfigError("ZOOM_MCP_MAX_BODY_BYTES must be a positive number of bytes")

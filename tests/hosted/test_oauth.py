@@ -1,0 +1,239 @@
+"""ZOOM_MCP_AUTH=oauth end to end over real HTTP: the SDK's OAuth client registers, the test browser approves our
+consent page and the sandbox's Zoom consent page, the client gets our tokens and calls tools as that person."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from tests.conftest import ZOOM_MCP
+from tests.hosted.conftest import server_environment
+from tests.hosted.oauth_harness import Browser, MemoryTokens, new_state_key, oauth_server, signed_in_client
+from tests.tool_calls.conftest import call_ok, text_of
+from zoom_mcp.server.sandbox import Sandbox
+from zoom_mcp.server.sandbox.http import serve_sandbox
+
+pytestmark = [pytest.mark.anyio, pytest.mark.http]
+
+
+@pytest.fixture
+async def zoom() -> AsyncIterator[tuple[Sandbox, str]]:
+    sandbox = Sandbox(seed=3)
+    async with serve_sandbox(sandbox) as origin:
+        yield sandbox, origin
+
+
+async def test_sign_in_with_zoom_then_call_tools_as_that_person(tmp_path: Path, zoom: tuple[Sandbox, str]) -> None:
+    sandbox, origin = zoom
+    person = sandbox.state.users[1]
+    key = new_state_key()
+    async with oauth_server(
+        tmp_path, sandbox, origin, state_url=f"sqlite:///{tmp_path}/state.sqlite3", key=key
+    ) as server:
+        browser, storage = Browser(sign_in_as=person.id), MemoryTokens()
+        async with signed_in_client(server.mcp_url, browser, storage) as client:
+            me = await call_ok(client, "get_user_info", {})
+            created = await call_ok(
+                client, "create_meeting", {"topic": "as myself", "start_time": "2031-03-01T10:00:00Z"}
+            )
+        await browser.aclose()
+        log = server.log
+    assert me["id"] == person.id
+    assert created["topic"] == "as myself"
+    consent = browser.pages[0]
+    assert "Test MCP client" in consent
+    assert "http://127.0.0.1:9/mcp-client/callback" in consent
+    assert storage.tokens is not None
+    for secret in (storage.tokens.access_token, storage.tokens.refresh_token or "", key):
+        assert secret not in log
+    # Zoom's tokens never reach the client: it holds only ours.
+    assert storage.tokens.access_token not in sandbox.issued_tokens
+
+
+async def test_unauthenticated_requests_get_401_pointing_at_the_metadata(
+    tmp_path: Path, zoom: tuple[Sandbox, str]
+) -> None:
+    sandbox, origin = zoom
+    async with (
+        oauth_server(
+            tmp_path, sandbox, origin, state_url=f"sqlite:///{tmp_path}/state.sqlite3", key=new_state_key()
+        ) as server,
+        httpx2.AsyncClient() as http,
+    ):
+        answer = await http.post(server.mcp_url, json={}, headers={"Accept": "application/json, text/event-stream"})
+        challenge = answer.headers.get("www-authenticate", "")
+        metadata_url = challenge.split('resource_metadata="')[1].split('"')[0]
+        resource = (await http.get(metadata_url)).json()
+        issuer = resource["authorization_servers"][0].rstrip("/")
+        server_metadata = (await http.get(f"{issuer}/.well-known/oauth-authorization-server")).json()
+    assert answer.status_code == 401
+    assert resource["resource"].rstrip("/") == server.mcp_url
+    assert server_metadata["code_challenge_methods_supported"] == ["S256"]
+    assert server_metadata["registration_endpoint"].endswith("/register")
+
+
+async def test_our_refresh_tokens_rotate_and_a_revoked_zoom_grant_sends_the_client_back_to_sign_in(
+    tmp_path: Path, zoom: tuple[Sandbox, str]
+) -> None:
+    sandbox, origin = zoom
+    async with oauth_server(
+        tmp_path, sandbox, origin, state_url=f"sqlite:///{tmp_path}/state.sqlite3", key=new_state_key()
+    ) as server:
+        browser, storage = Browser(), MemoryTokens()
+        async with signed_in_client(server.mcp_url, browser, storage) as client:
+            await call_ok(client, "get_user_info", {})
+            assert storage.tokens is not None
+            assert storage.client is not None
+            issued = storage.tokens
+
+            # Refresh on our side, as a client does when its access token expires: rotation, once only.
+            async with httpx2.AsyncClient() as http:
+                form = {
+                    "grant_type": "refresh_token",
+                    "refresh_token": issued.refresh_token or "",
+                    "client_id": storage.client.client_id or "",
+                    "client_secret": storage.client.client_secret or "",
+                }
+                renewed = await http.post(f"{server.origin}/token", data=form)
+                replayed = await http.post(f"{server.origin}/token", data=form)
+                fresh = renewed.json()["access_token"]
+                with_fresh = await http.post(
+                    server.mcp_url, json={}, headers={"Authorization": f"Bearer {fresh}", "Accept": "application/json"}
+                )
+            assert renewed.status_code == 200, renewed.text
+            assert replayed.status_code == 400
+            assert replayed.json()["error"] == "invalid_grant"
+            assert with_fresh.status_code != 401
+
+            # Zoom ends every user grant (the app was removed): the next Zoom refresh answers invalid_grant.
+            sandbox.revoke_user_grants()
+            sandbox.expire_tokens()
+            failed = await client.call_tool("get_user_info", {})
+            assert failed.is_error
+            assert "sign in to Zoom again" in text_of(failed)
+            consents_before = len(browser.pages)
+            # The grant is gone, so our tokens are refused (401): the SDK client signs in again by itself.
+            again = await call_ok(client, "get_user_info", {})
+        await browser.aclose()
+    assert again["id"]
+    assert len(browser.pages) > consents_before
+    assert sandbox.live_user_grants == 1
+
+
+async def test_denying_on_our_consent_page_sends_nobody_to_zoom(tmp_path: Path, zoom: tuple[Sandbox, str]) -> None:
+    sandbox, origin = zoom
+    async with oauth_server(
+        tmp_path, sandbox, origin, state_url=f"sqlite:///{tmp_path}/state.sqlite3", key=new_state_key()
+    ) as server:
+        browser, storage = Browser(decision="deny"), MemoryTokens()
+        failed: BaseException | None = None
+        try:
+            async with signed_in_client(server.mcp_url, browser, storage):
+                pass
+        except BaseException as error:  # the SDK may wrap the callback's refusal in exception groups
+            failed = error
+        assert failed is not None, "connecting should fail when the person denies access"
+        await browser.aclose()
+    assert browser.landed is not None
+    assert "error=access_denied" in browser.landed
+    assert len(browser.pages) == 1  # our consent page only: Zoom's was never shown
+    assert sandbox.live_user_grants == 0
+    assert storage.tokens is None
+
+
+async def test_consent_is_bound_to_the_browser_and_single_use(tmp_path: Path, zoom: tuple[Sandbox, str]) -> None:
+    """An attacker who got a victim to open the consent link cannot approve it from another browser, nor replay
+    a callback; a forged POST without the page's CSRF token fails too."""
+    sandbox, origin = zoom
+    async with (
+        oauth_server(
+            tmp_path, sandbox, origin, state_url=f"sqlite:///{tmp_path}/state.sqlite3", key=new_state_key()
+        ) as server,
+        httpx2.AsyncClient() as http,
+    ):
+        registered = await http.post(
+            f"{server.origin}/register",
+            json={"redirect_uris": ["http://127.0.0.1:9/cb"], "client_name": "Mallory's app"},
+        )
+        client_id = registered.json()["client_id"]
+        authorize = await http.get(
+            f"{server.origin}/authorize",
+            params={
+                "response_type": "code",
+                "client_id": client_id,
+                "redirect_uri": "http://127.0.0.1:9/cb",
+                "code_challenge": "x" * 43,
+                "code_challenge_method": "S256",
+                "state": "s",
+            },
+        )
+        consent_url = authorize.headers["location"]
+        victim, other = Browser(), Browser()
+        page = (await victim.http.get(consent_url)).text
+        fields = dict(re.findall(r"name=\"(request|csrf)\" value=\"([^\"]+)\"", page))
+        from_other_browser = await other.http.post(
+            f"{server.origin}/oauth/consent", data={**fields, "decision": "allow"}
+        )
+        forged = await victim.http.post(
+            f"{server.origin}/oauth/consent", data={"request": fields["request"], "csrf": "guess", "decision": "allow"}
+        )
+        approved = await victim.http.post(f"{server.origin}/oauth/consent", data={**fields, "decision": "allow"})
+        replayed = await victim.http.post(f"{server.origin}/oauth/consent", data={**fields, "decision": "allow"})
+        await victim.aclose()
+        await other.aclose()
+    assert "Mallory&#x27;s app" in page or "Mallory's app" in page
+    assert "http://127.0.0.1:9/cb" in page
+    assert from_other_browser.status_code == 400
+    assert forged.status_code == 400
+    assert approved.status_code == 303
+    assert approved.headers["location"].startswith(f"{origin}/oauth/authorize?")
+    assert replayed.status_code == 400
+
+
+async def test_a_token_for_another_resource_is_refused(tmp_path: Path, zoom: tuple[Sandbox, str]) -> None:
+    sandbox, origin = zoom
+    async with (
+        oauth_server(
+            tmp_path, sandbox, origin, state_url=f"sqlite:///{tmp_path}/state.sqlite3", key=new_state_key()
+        ) as server,
+        httpx2.AsyncClient() as http,
+    ):
+        registered = await http.post(
+            f"{server.origin}/register", json={"redirect_uris": ["http://127.0.0.1:9/cb"], "client_name": "x"}
+        )
+        answer = await http.get(
+            f"{server.origin}/authorize",
+            params={
+                "response_type": "code",
+                "client_id": registered.json()["client_id"],
+                "redirect_uri": "http://127.0.0.1:9/cb",
+                "code_challenge": "x" * 43,
+                "code_challenge_method": "S256",
+                "state": "s",
+                "resource": "https://other.example/mcp",
+            },
+        )
+    assert answer.status_code == 302
+    assert "error=invalid_target" in answer.headers["location"]
+
+
+def test_oauth_mode_refuses_to_start_without_a_state_key(tmp_path: Path) -> None:
+    env = {"ZOOM_MCP_AUTH": "oauth", "ZOOM_CLIENT_ID": "app", "ZOOM_CLIENT_SECRET": "secret"}
+    finished = subprocess.run(
+        [ZOOM_MCP, "serve", "--http", "--port", "8123"],
+        env=server_environment(env),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert finished.returncode != 0
+    assert "ZOOM_MCP_STATE_KEY" in finished.stderr
+    assert "Fernet.generate_key()" in finished.stderr
+    assert "serving MCP" not in finished.stderr
