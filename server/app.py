@@ -180,8 +180,9 @@ def create_app(
         log_level=settings.mcp_log_level,
         **http_options,
     )
-    if isinstance(credentials, UserOAuthCredentials):
-        # Imported only for a user-managed app: the sign-in pulls in the grant store and the keyring.
+    if isinstance(credentials, UserOAuthCredentials) and tokens is None:
+        # Imported only for a user-managed app: the sign-in pulls in the grant store and the keyring. Not with
+        # `tokens` (hosted mode): there each person signs in through our OAuth server, never a loopback login.
         from zoom_mcp.server.sign_in_elicitation import SignInThroughClient
 
         server.sign_in = SignInThroughClient(settings, credentials, transport=transport)
