@@ -1,0 +1,210 @@
+"""Hosted-mode benchmark: tool calls per second and p50/p99 latency over Streamable HTTP, for 1 and 3 replicas of
+`zoom-mcp --sandbox serve --http` at 50 and 200 concurrent clients, beside the SDK's minimal HTTP server (one
+trivial tool, same transport settings) as the floor, in the same run on the same machine.
+
+    python tests/bench/http_run.py [--seconds 8] [--output tests/bench/http_results.json]
+
+Each client is a loop of `tools/call` POSTs (the handshake era's stateless path: no session, any replica answers)
+over its own keep-alive connection; requests go round-robin over the replicas, as a load balancer without
+affinity would. zoom-mcp calls `get_user_info` against each replica's in-process Zoom sandbox; the floor calls
+`echo`. The load generator runs in this process and competes for the same CPUs: on a small machine the figures
+are a floor for the server, not a ceiling. Not part of the pytest run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import anyio
+import httpx2
+
+HERE = Path(__file__).resolve().parent
+ZOOM_MCP = str(Path(sys.executable).parent / "zoom-mcp")
+REFERENCE = HERE / "http_reference_server.py"
+CONCURRENCY = (50, 200)
+
+
+@dataclass
+class Result:
+    server: str
+    replicas: int
+    clients: int
+    calls: int
+    errors: int
+    calls_per_second: float
+    p50_ms: float
+    p99_ms: float
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def servers(kind: str, replicas: int) -> Iterator[list[str]]:
+    """Start `replicas` server processes; yield their /mcp URLs once each answers /healthz."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("ZOOM_")}
+    with ExitStack() as stack:
+        urls = []
+        for _ in range(replicas):
+            port = free_port()
+            if kind == "zoom-mcp":
+                argv = [ZOOM_MCP, "--sandbox", "serve", "--http", "--port", str(port)]
+            else:
+                argv = [sys.executable, str(REFERENCE), "--port", str(port)]
+            process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stack.callback(_stop, process)
+            urls.append(f"http://127.0.0.1:{port}/mcp")
+        for url in urls:
+            _wait_healthy(url.removesuffix("/mcp") + "/healthz")
+        yield urls
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=15)
+
+
+def _wait_healthy(url: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx2.get(url, timeout=1).status_code == 200:
+                return
+        except httpx2.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def call_body(tool: str, arguments: dict[str, object], request_id: int) -> bytes:
+    message = {
+        "jsonrpc": "2.0",
+        "id": request_id,
+        "method": "tools/call",
+        "params": {"name": tool, "arguments": arguments},
+    }
+    return json.dumps(message).encode()
+
+
+HEADERS = {
+    "Content-Type": "application/json",
+    "Accept": "application/json, text/event-stream",
+    "MCP-Protocol-Version": "2025-11-25",
+}
+
+
+async def load(urls: Sequence[str], tool: str, arguments: dict[str, object], clients: int, seconds: float) -> Result:
+    latencies: list[float] = []
+    errors = 0
+    stop_at = 0.0
+
+    async def client(index: int, http: httpx2.AsyncClient) -> None:
+        nonlocal errors
+        request_id = 0
+        while time.perf_counter() < stop_at:
+            request_id += 1
+            url = urls[(index + request_id) % len(urls)]
+            started = time.perf_counter()
+            try:
+                response = await http.post(url, content=call_body(tool, arguments, request_id), headers=HEADERS)
+            except httpx2.TransportError:
+                # e.g. a keep-alive connection the server closed just as we reused it: counted, not timed.
+                errors += 1
+                continue
+            elapsed = time.perf_counter() - started
+            body = response.json() if response.status_code == 200 else {}
+            if "result" not in body or body["result"].get("isError"):
+                errors += 1
+            latencies.append(elapsed)
+
+    limits = httpx2.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx2.AsyncClient(limits=limits, timeout=60) as http:
+        stop_at = time.perf_counter() + 1.0  # warm-up: connections, first Zoom token, caches
+        async with anyio.create_task_group() as group:
+            for index in range(clients):
+                group.start_soon(client, index, http)
+        latencies.clear()
+        errors = 0
+        started = time.perf_counter()
+        stop_at = started + seconds
+        async with anyio.create_task_group() as group:
+            for index in range(clients):
+                group.start_soon(client, index, http)
+        wall = time.perf_counter() - started
+    ordered = sorted(latencies)
+    return Result(
+        server="",
+        replicas=len(urls),
+        clients=clients,
+        calls=len(ordered),
+        errors=errors,
+        calls_per_second=round(len(ordered) / wall, 1),
+        p50_ms=round(statistics.median(ordered) * 1000, 1),
+        p99_ms=round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per configuration")
+    parser.add_argument("--output", type=Path, help="write the results as JSON here")
+    args = parser.parse_args(argv)
+    plan = [
+        ("SDK floor (echo)", "reference", 1, "echo", {"text": "hello"}),
+        ("zoom-mcp get_user_info", "zoom-mcp", 1, "get_user_info", {}),
+        ("zoom-mcp get_user_info", "zoom-mcp", 3, "get_user_info", {}),
+    ]
+    results = []
+    for label, kind, replicas, tool, arguments in plan:
+        with servers(kind, replicas) as urls:
+            for clients in CONCURRENCY:
+                result = anyio.run(load, urls, tool, arguments, clients, args.seconds)
+                result.server = label
+                results.append(result)
+                print(
+                    f"{label:<24} replicas={replicas} clients={clients:>3}: {result.calls_per_second:>7.1f} calls/s  "
+                    f"p50 {result.p50_ms:>6.1f} ms  p99 {result.p99_ms:>7.1f} ms  errors {result.errors}",
+                    flush=True,
+                )
+    print()
+    print("| server | replicas | clients | calls/s | p50 ms | p99 ms | errors |")
+    print("|---|---|---|---|---|---|---|")
+    for result in results:
+        print(
+            f"| {result.server} | {result.replicas} | {result.clients} | {result.calls_per_second} | "
+            f"{result.p50_ms} | {result.p99_ms} | {result.errors} |"
+        )
+    machine = {
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "python": platform.python_version(),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds_per_configuration": args.seconds,
+    }
+    print(f"\n{machine}")
+    if args.output:
+        args.output.write_text(
+            json.dumps({"machine": machine, "results": [asdict(r) for r in results]}, indent=2) + "\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
