@@ -18,6 +18,7 @@ from mcp_types import INVALID_PARAMS, CallToolResult, InputRequiredResult
 from pydantic import ValidationError
 
 from zoom_mcp.server import __version__
+from zoom_mcp.server.arguments import exact_arguments, schema_problems
 from zoom_mcp.server.settings import Settings
 from zoom_mcp.server.tokens import token_provider
 from zoom_mcp.server.zoom.auth import TokenProvider
@@ -62,8 +63,9 @@ _UNUSED_METHODS = (
 
 
 class ZoomMCPServer(MCPServer[ZoomAccess]):
-    """MCPServer whose argument errors, from the schema or from a tool's own checks, speak with one voice,
-    and which offers a Zoom sign-in through the client when a call needs one and the client can show it."""
+    """MCPServer whose argument errors, from the schema or from a tool's own checks, speak with one voice
+    (each bad field and its limit, bounded, never echoing the input), and which offers a Zoom sign-in through
+    the client when a call needs one and the client can show it."""
 
     sign_in: SignInThroughClient | None = None
 
@@ -88,7 +90,9 @@ class ZoomMCPServer(MCPServer[ZoomAccess]):
                     return outcome
                 raise
             if isinstance(error.__cause__, ValidationError):
-                raise ToolError(invalid_arguments(name, schema_problems(error.__cause__))) from error.__cause__
+                schema = next((tool.input_schema for tool in await self.list_tools() if tool.name == name), None)
+                problems = schema_problems(error.__cause__, schema)
+                raise ToolError(invalid_arguments(name, problems)) from error.__cause__
             if isinstance(error.__cause__, InvalidArguments):
                 raise ToolError(invalid_arguments(name, str(error.__cause__))) from error.__cause__
             raise
@@ -102,15 +106,6 @@ def needs_sign_in(error: BaseException) -> bool:
             return True
         seen = seen.__cause__
     return False
-
-
-def schema_problems(error: ValidationError) -> str:
-    """Each bad field and its limit, without echoing the input."""
-    problems = []
-    for item in error.errors(include_url=False, include_input=False):
-        field = ".".join(str(part) for part in item["loc"]) or "arguments"
-        problems.append(f"{field}: {item['msg']}")
-    return "; ".join(problems) + "."
 
 
 def invalid_arguments(tool: str, problems: str) -> str:
@@ -160,12 +155,14 @@ def create_app(
     specs = offered(read_only=settings.mcp_read_only)
     tools = [
         schema.compact(
-            Tool.from_function(
-                spec.function,
-                title=spec.title,
-                description=description(spec),
-                annotations=spec.annotations,
-                structured_output=True,
+            exact_arguments(
+                Tool.from_function(
+                    spec.function,
+                    title=spec.title,
+                    description=description(spec),
+                    annotations=spec.annotations,
+                    structured_output=True,
+                )
             )
         )
         for spec in specs

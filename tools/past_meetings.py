@@ -22,7 +22,7 @@ EARLIER_INSTANCES = 5
 # Zoom's largest page, and how many of them one call reads: 3,000 join records.
 ZOOM_PAGE_SIZE = 300
 MAX_ZOOM_PAGES = 10
-_OFFSET_TOKEN = re.compile(r"^people-(\d{1,6})$")
+_OFFSET_TOKEN = re.compile(r"people-([0-9]{1,6})")
 _INSTANCE = (
     "A meeting id (a number: its latest ended instance is used) or the uuid of one instance "
     "(earlier_instances of a previous answer, or list_recordings)."
@@ -198,7 +198,7 @@ async def _host_timezone(client: ZoomClient, host_id: str | None) -> str | None:
 def _offset(token: str | None) -> int:
     if token is None:
         return 0
-    found = _OFFSET_TOKEN.match(token)
+    found = _OFFSET_TOKEN.fullmatch(token)
     if found is None:
         raise InvalidArguments("next_page_token must be one this tool returned (like 'people-30').")
     return int(found.group(1))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from zoom_mcp.server.zoom import models
 from zoom_mcp.server.zoom.vocabulary import RECURRENCE_TYPE_CODES, RecurrenceTypeName
+from zoom_mcp.tools.params import UTC_DATE_TIME_PATTERN, real_date_time
 
 # Zoom's caps on repeat_interval per recurrence type (Meetings.json, recurrence.repeat_interval).
 _MAX_INTERVAL = {"daily": 99, "weekly": 50, "monthly": 10}
@@ -43,10 +44,9 @@ class RecurrenceParam(BaseModel):
         le=60,
         description="Number of occurrences, 1 to 60; 0 = no end (only without a fixed time).",
     )
-    end_date_time: str | None = Field(
+    end_date_time: Annotated[str, Field(pattern=UTC_DATE_TIME_PATTERN), AfterValidator(real_date_time)] | None = Field(
         default=None,
-        pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$",
-        description="Last possible occurrence, UTC, e.g. '2030-06-30T23:59:59Z'.",
+        description="Last possible occurrence, UTC, years 2000-2099, e.g. '2030-06-30T23:59:59Z'.",
     )
 
     @model_validator(mode="after")

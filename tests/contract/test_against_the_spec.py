@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from mcp import Client
 from pydantic import AliasChoices, BaseModel
 
-from tests.spec_schemas import query_parameters, response_schema, validate_request_body
+from tests.spec_schemas import SPEC_DIR, query_parameters, response_schema, validate_request_body
 from tests.tool_calls.conftest import call_ok
 from zoom_mcp.server.sandbox import Sandbox
 from zoom_mcp.server.zoom import models
+from zoom_mcp.server.zoom.timezones import ZOOM_TIMEZONES
 
 pytestmark = pytest.mark.anyio
 
@@ -199,3 +201,34 @@ def test_request_models_write_only_documented_fields(model: type[BaseModel], ope
     from tests.spec_schemas import request_body_schema
 
     assert_fields_documented(model, request_body_schema(operation, strict=False), model.__name__)
+
+
+def test_every_timezone_the_spec_shows_is_one_we_accept() -> None:
+    """Meetings.json does not list Zoom's timezones: each `timezone` input links to the abbreviation list our
+    table is taken from. The timezones the spec does show for inputs (examples, enums) must be in that table."""
+    spec_path = SPEC_DIR / "Meetings.json"
+    if not spec_path.is_file():
+        pytest.skip("Zoom's OpenAPI spec is absent (reference data kept outside the repository)")
+    shown: set[str] = set()
+    links: list[str] = []
+
+    def note(timezone: dict[str, Any]) -> None:
+        shown.update(value for value in [timezone.get("example"), *timezone.get("enum", [])] if value)
+        links.append(str(timezone.get("description", "")))
+
+    def walk(node: object, in_input: bool) -> None:
+        if isinstance(node, dict):
+            if in_input and isinstance(node.get("timezone"), dict):
+                note(node["timezone"])
+            if in_input and node.get("name") == "timezone" and isinstance(node.get("schema"), dict):
+                note({**node["schema"], "description": node.get("description", "")})
+            for key, value in node.items():
+                walk(value, in_input or key in {"requestBody", "parameters"})
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, in_input)
+
+    walk(json.loads(spec_path.read_text(encoding="utf-8")), in_input=False)
+    assert shown, "the spec shows no input timezone any more: recheck where Zoom lists them"
+    assert shown <= set(ZOOM_TIMEZONES), sorted(shown - set(ZOOM_TIMEZONES))
+    assert any("abbreviation" in link and "#timezones" in link for link in links)

@@ -1,0 +1,160 @@
+"""Tool arguments mean exactly what the caller sent, and refusals say why in a few hundred characters.
+
+The SDK's MCPServer reads arguments loosely: `FuncMetadata.pre_parse_json` turns JSON-looking strings into
+values before validation (`"null"` becomes None, so `occurrence_id="null"` would mean "the whole series";
+`"[]"` becomes a list), pydantic's lax mode coerces (`true` -> 1, `"true"` -> True), and unknown argument
+names are dropped (a misspelt `occurence_id` would widen a change to the whole series). A tool registered
+through `exact_arguments` is validated as sent, in strict mode, and refuses unknown names; its input schema says
+`additionalProperties: false`, so the schema a client sees and the check the server runs are one rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, cast
+
+from mcp.server.mcpserver.tools.base import Tool
+from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
+from pydantic import ConfigDict, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+# Text that went through a lossy decode: U+FFFD stands for bytes that were not UTF-8 (the stdio transport
+# decodes with errors="replace"), and a lone surrogate cannot be encoded for Zoom at all.
+_BROKEN_TEXT = re.compile("[\ufffd\ud800-\udfff]")
+_SHOWN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}")
+MAX_PROBLEMS = 5
+MAX_PROBLEM_CHARS = 160
+
+
+class ExactArguments(FuncMetadata):
+    """Validates the arguments as sent: no JSON pre-parsing, strict types (nested models too)."""
+
+    def validate_arguments(self, arguments_to_validate: dict[str, Any]) -> dict[str, Any]:
+        broken = [
+            InitErrorDetails(type=_broken_text_error(), loc=loc, input="")
+            for loc in _broken_text(arguments_to_validate)
+        ]
+        if broken:
+            raise ValidationError.from_exception_data(self.arg_model.__name__, broken)
+        return self.arg_model.model_validate(arguments_to_validate, strict=True).model_dump_one_level()
+
+    def pre_parse_json(self, data: dict[str, Any]) -> dict[str, Any]:
+        return data
+
+
+def exact_arguments(tool: Tool) -> Tool:
+    """`tool` with exact argument validation and a closed input schema (`additionalProperties: false`)."""
+    loose = tool.fn_metadata
+    closed = cast(
+        type[ArgModelBase],
+        type(
+            loose.arg_model.__name__,
+            (loose.arg_model,),
+            {"model_config": ConfigDict(extra="forbid"), "__module__": loose.arg_model.__module__},
+        ),
+    )
+    exact = ExactArguments(
+        arg_model=closed,
+        output_schema=loose.output_schema,
+        output_model=loose.output_model,
+        wrap_output=loose.wrap_output,
+    )
+    return tool.model_copy(update={"fn_metadata": exact, "parameters": closed.model_json_schema(by_alias=True)})
+
+
+def schema_problems(error: ValidationError, input_schema: dict[str, Any] | None) -> str:
+    """At most MAX_PROBLEMS problems of bounded length, naming fields but never repeating a value sent."""
+    schema = input_schema or {}
+    known = set(_property_names(schema))
+    problems: dict[str, list[str]] = {}
+    unknown: dict[str, list[str]] = {}
+    for item in error.errors(include_url=False, include_input=False, include_context=False):
+        if item["type"] == "extra_forbidden":
+            where = _field(item["loc"][:-1], known, default="")
+            name = str(item["loc"][-1])
+            shown = name if _SHOWN_NAME.fullmatch(name) else "(a name that cannot be shown)"
+            unknown.setdefault(where, []).append(f"{where}.{shown}" if where else shown)
+            continue
+        message = item["msg"].removeprefix("Value error, ")[:MAX_PROBLEM_CHARS]
+        messages = problems.setdefault(_field(item["loc"], known), [])
+        if message not in messages:
+            messages.append(message)
+    described = [f"{field}: {' or '.join(messages)}" for field, messages in problems.items()]
+    for where, names in unknown.items():
+        listed = ", ".join(names[:MAX_PROBLEMS]) + (
+            f" and {len(names) - MAX_PROBLEMS} more" if len(names) > MAX_PROBLEMS else ""
+        )
+        allowed = ", ".join(_properties_at(schema, where))
+        takes = f"{where} takes" if where else "this tool takes"
+        described.append(f"unknown {'argument' if len(names) == 1 else 'arguments'} {listed} ({takes}: {allowed})")
+    text = "; ".join(described[:MAX_PROBLEMS])
+    if len(described) > MAX_PROBLEMS:
+        text += f"; and {len(described) - MAX_PROBLEMS} more problems"
+    return text + "."
+
+
+def _field(loc: tuple[int | str, ...], known: set[str], default: str = "arguments") -> str:
+    """The location as far as it names schema properties and list positions (not union branch tags)."""
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(str(part))
+        elif part in known:
+            parts.append(part)
+        else:
+            break
+    return ".".join(parts) or default
+
+
+def _properties_at(schema: dict[str, Any], where: str) -> list[str]:
+    """The property names of the object at dotted path `where` (following $ref and anyOf), for hints."""
+    node: Any = schema
+    for part in where.split(".") if where else []:
+        node = _object_schema(schema, node)
+        node = node.get("properties", {}).get(part, {}) if part and not part.isdigit() else node.get("items", {})
+    return list(_object_schema(schema, node).get("properties", {}))
+
+
+def _object_schema(root: dict[str, Any], node: Any) -> dict[str, Any]:
+    if not isinstance(node, dict):
+        return {}
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        return _object_schema(root, root.get("$defs", {}).get(ref.removeprefix("#/$defs/"), {}))
+    for branch in node.get("anyOf", []):
+        resolved = _object_schema(root, branch)
+        if "properties" in resolved or "items" in resolved:
+            return resolved
+    return node
+
+
+def _property_names(schema: Any) -> Iterator[str]:
+    if isinstance(schema, dict):
+        properties = schema.get("properties")
+        if isinstance(properties, dict):
+            yield from properties
+        for value in schema.values():
+            yield from _property_names(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from _property_names(value)
+
+
+def _broken_text(value: Any, loc: tuple[int | str, ...] = ()) -> Iterator[tuple[int | str, ...]]:
+    if isinstance(value, str):
+        if _BROKEN_TEXT.search(value):
+            yield loc
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _broken_text(item, (*loc, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _broken_text(item, (*loc, index))
+
+
+def _broken_text_error() -> PydanticCustomError:
+    return PydanticCustomError(
+        "broken_text",
+        "contains U+FFFD or an unpaired surrogate: the text was not valid UTF-8; send it again as valid UTF-8",
+    )
