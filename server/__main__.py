@@ -152,6 +152,11 @@ def environment_help() -> str:
     for name, setting in Settings.model_fields.items():
         default = "" if setting.default in (None, False) else f" (default {setting.default})"
         lines.append(f"  ZOOM_{name.upper():<22} {setting.description}{default}")
+    from zoom_mcp.server.hosted.settings import HostedSettings
+
+    for name, setting in HostedSettings.model_fields.items():
+        default = "" if setting.default in (None, False) else f" (default {setting.default})"
+        lines.append(f"  ZOOM_MCP_{name.upper():<18} {setting.description}{default}")
     lines.append("MCP clients do not pass on your shell's variables: set them in the client's `env` for the server.")
     return "\n".join(lines)
 

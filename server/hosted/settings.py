@@ -6,7 +6,7 @@ import ipaddress
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 AuthMode = Literal["none", "bearer", "oauth"]
@@ -25,15 +25,19 @@ class HostedSettings(BaseSettings):
         env_prefix="ZOOM_MCP_", env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
     )
 
-    auth: AuthMode = "none"
+    auth: AuthMode = Field(
+        default="none", description="serve --http: none (loopback only), bearer (API keys) or oauth (Zoom sign-in)"
+    )
     # Comma-separated; SecretStr so that no repr, log line or validation error shows a key.
-    api_keys: SecretStr | None = None
-    public_url: str | None = None
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    api_keys: SecretStr | None = Field(default=None, description="bearer: comma-separated keys, 32+ characters")
+    public_url: str | None = Field(default=None, description="the https:// origin clients reach serve --http at")
+    max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, description="serve --http: request body limit")
     # Where registered clients, pending authorizations, our tokens and Zoom grants live (oauth mode).
-    state_url: SecretStr | None = None  # a redis:// URL may carry a password
+    state_url: SecretStr | None = Field(
+        default=None, description="oauth: redis://... for replicas (default: an SQLite file in the user data dir)"
+    )
     # Fernet key(s) for Zoom grants at rest; comma-separated to rotate (the first encrypts).
-    state_key: SecretStr | None = None
+    state_key: SecretStr | None = Field(default=None, description="oauth: Fernet key encrypting Zoom grants at rest")
 
     def api_key_list(self) -> list[str]:
         if self.api_keys is None:
