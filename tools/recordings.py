@@ -9,6 +9,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import Field
 
+from zoom_mcp.server.zoom.client import ZoomClient
+from zoom_mcp.server.zoom.errors import ZoomError
 from zoom_mcp.server.zoom.transcript import parse_vtt
 from zoom_mcp.tools.context import ZoomContext, tool_result, zoom_client
 from zoom_mcp.tools.errors import InvalidArguments, reported_to_the_model
@@ -42,20 +44,35 @@ async def list_recordings(
     again with an earlier from_date/to_date window.
     """
     first, last = _date_range(from_date, to_date)
+    client = zoom_client(ctx)
     with reported_to_the_model():
-        page = await zoom_client(ctx).list_recordings(
+        page = await client.list_recordings(
             user_id,
             from_date=first.isoformat(),
             to_date=last.isoformat(),
             page_size=page_size,
             next_page_token=next_page_token,
         )
-    return tool_result(
-        ctx,
-        RecordingPage.of(
-            page, searched_from=first.isoformat(), searched_to=last.isoformat(), include_files=include_files
-        ),
+    zoneless = {meeting.uuid for meeting in page.items if not meeting.timezone}
+    if zoneless and (zone := await _host_timezone(client, user_id)):
+        page = page.model_copy(
+            update={"items": [m if m.timezone else m.model_copy(update={"timezone": zone}) for m in page.items]}
+        )
+    view = RecordingPage.of(
+        page, searched_from=first.isoformat(), searched_to=last.isoformat(), include_files=include_files
     )
+    for meeting in view.meetings:
+        if meeting.uuid in zoneless and meeting.timezone:
+            meeting.timezone_is_hosts = True
+    return tool_result(ctx, view)
+
+
+async def _host_timezone(client: ZoomClient, user_id: str) -> str | None:
+    """The host's timezone, for recordings Zoom gives none: best effort, as a missing local time is no error."""
+    try:
+        return (await client.get_user(user_id)).timezone or None
+    except ZoomError:
+        return None
 
 
 @zoom_tool(
@@ -96,6 +113,9 @@ async def get_meeting_transcript(
                 "when 'Create audio transcript' is on in the account's cloud recording settings."
             )
         document = await client.download_text(transcript_file.download_url)
+    timezone, zone_is_hosts = recording.timezone, None
+    if not timezone and (timezone := await _host_timezone(client, recording.host_id or "me")):
+        zone_is_hosts = True
     cues = parse_vtt(document)
     if offset > len(cues):
         raise ToolError(f"offset {offset} is past the end: the transcript has {len(cues)} cues.")
@@ -108,8 +128,9 @@ async def get_meeting_transcript(
             uuid=recording.uuid,
             topic=recording.topic,
             start_time=recording.start_time,
-            start_time_local=local_time(recording.start_time, recording.timezone),
-            timezone=recording.timezone,
+            start_time_local=local_time(recording.start_time, timezone),
+            timezone=timezone,
+            timezone_is_hosts=zone_is_hosts,
             speakers=sorted({cue.speaker for cue in cues if cue.speaker}),
             total_cues=len(cues),
             offset=offset,

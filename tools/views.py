@@ -363,6 +363,10 @@ class RecordedMeetingView(Item):
         default=None, description="Start in the meeting's timezone, ISO 8601 with its UTC offset."
     )
     timezone: str | None = None
+    timezone_is_hosts: bool | None = Field(
+        default=None,
+        description="True when Zoom gave the recording no timezone: local times are in the host's timezone.",
+    )
     duration: int | None = Field(default=None, description="Minutes.")
     has_transcript: bool = Field(description="True when a TRANSCRIPT file exists: get_meeting_transcript reads it.")
     file_types: list[str] = Field(description="MP4, M4A, TRANSCRIPT, CHAT, CC, TIMELINE, ...")
@@ -419,6 +423,10 @@ class TranscriptPage(View):
     start_time: str | None = Field(default=None, description="Meeting start, UTC.")
     start_time_local: str | None = Field(default=None, description="The same start in the meeting's timezone.")
     timezone: str | None = None
+    timezone_is_hosts: bool | None = Field(
+        default=None,
+        description="True when Zoom gave the recording no timezone: local times are in the host's timezone.",
+    )
     speakers: list[str] = Field(description="Everyone who speaks anywhere in the transcript.")
     total_cues: int = Field(description="Cues in the whole transcript.")
     offset: int = Field(description="Index of the first cue in this page.")

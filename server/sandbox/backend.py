@@ -27,6 +27,10 @@ class Backend:
     credentials: SandboxCredentials
     user_grants: UserGrants
     past_start_on_update: PastStartOnUpdate = "ignore"
+    # Where /rec/download redirects to (Zoom: a signed URL on its storage host); None: the request's origin.
+    storage_origin: str | None = None
+    # The spec's recording objects have no `timezone`; real answers are reported to carry one. Switchable.
+    recordings_carry_timezone: bool = True
 
     def user(self, user_id: str, token_user_id: str | None = None) -> User:
         """Resolve a ``userId`` path segment: ``me`` is whoever signed in, or for S2S the account owner."""

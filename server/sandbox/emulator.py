@@ -96,6 +96,24 @@ class Sandbox:
         """What PATCH does with a past start_time: ignore it (the spec), move the meeting to now, or reject."""
         self._backend.past_start_on_update = behaviour
 
+    @property
+    def storage_origin(self) -> str | None:
+        return self._backend.storage_origin
+
+    @storage_origin.setter
+    def storage_origin(self, origin: str | None) -> None:
+        """Where recording downloads redirect to (e.g. "https://storage.example.net"); None: the sandbox itself."""
+        self._backend.storage_origin = origin
+
+    @property
+    def recordings_carry_timezone(self) -> bool:
+        return self._backend.recordings_carry_timezone
+
+    @recordings_carry_timezone.setter
+    def recordings_carry_timezone(self, carried: bool) -> None:
+        """False: recording objects have no `timezone`, as in Zoom's spec."""
+        self._backend.recordings_carry_timezone = carried
+
     def revoke_tokens(self) -> None:
         self._backend.tokens.revoke_all()
 
@@ -183,7 +201,14 @@ class Sandbox:
         request = Request(scope, receive)
         body = await request.body()
         method, path = request.method, request.url.path
-        record = RecordedRequest(method, path, dict(request.query_params), _json_or_none(body))
+        record = RecordedRequest(
+            method,
+            path,
+            dict(request.query_params),
+            _json_or_none(body),
+            host=request.url.netloc,
+            authorized="authorization" in request.headers,
+        )
         client = scope.get("client")
         self.stats.request_started(record, (client[0], client[1]) if client else None)
         if method == "POST" and path == TOKEN_PATH:

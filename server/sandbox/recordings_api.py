@@ -1,5 +1,7 @@
 """Cloud recordings: the two listing endpoints and the file downloads they point at."""
 
+import hashlib
+import hmac
 from datetime import date, timedelta
 
 from zoom_mcp.server.sandbox.backend import Backend
@@ -14,6 +16,9 @@ from zoom_mcp.server.sandbox.views import recording_meeting
 
 MAX_PAGE_SIZE = 300
 MAX_RANGE = timedelta(days=31)
+SIGNED_URL_LIFETIME = timedelta(minutes=5)
+# Signs the sandbox's storage URLs; a fake's key, not a secret.
+_SIGNING_KEY = b"zoom-mcp-sandbox-storage"
 
 
 def list_recordings(backend: Backend, call: Call) -> Reply:
@@ -35,7 +40,7 @@ def list_recordings(backend: Backend, call: Call) -> Reply:
             "page_size": size,
             "total_records": len(matching),
             "next_page_token": next_token,
-            "meetings": [recording_meeting(i, backend.state.account_id, call.origin) for i in instances],
+            "meetings": [_recording(backend, i, call) for i in instances],
         },
     )
 
@@ -62,7 +67,7 @@ def _instance(backend: Backend, meeting_id: str) -> PastInstance:
 
 def get_recording(backend: Backend, call: Call) -> Reply:
     instance = _instance(backend, call.params["meetingId"])
-    body = recording_meeting(instance, backend.state.account_id, call.origin)
+    body = _recording(backend, instance, call)
     body["password"] = ""
     include = {f.strip() for f in call.query.get("include_fields", "").split(",")}
     if "download_access_token" in include:
@@ -70,13 +75,43 @@ def get_recording(backend: Backend, call: Call) -> Reply:
     return Reply(200, body)
 
 
+def _recording(backend: Backend, instance: PastInstance, call: Call) -> dict[str, object]:
+    return recording_meeting(
+        instance, backend.state.account_id, call.origin, with_timezone=backend.recordings_carry_timezone
+    )
+
+
 def download_file(backend: Backend, call: Call) -> Reply:
-    """``/rec/download/{fileId}``: needs the API bearer token or the recording's download_access_token."""
-    found = backend.state.recording_file(call.params["fileId"])
+    """``/rec/download/{fileId}``: needs the API bearer token or the recording's download_access_token.
+
+    Like Zoom, it answers 302 to a pre-signed URL on the storage host, which needs no token.
+    """
+    file_id = call.params["fileId"]
+    found = backend.state.recording_file(file_id)
     token = bearer_token(call.headers.get("authorization"))
-    if found is not None and token is not None and token == found[0].download_access_token:
-        return Reply(200, raw=found[1].content, content_type=found[1].media_type)
-    backend.tokens.check(token, call.now)
+    if found is None or token is None or token != found[0].download_access_token:
+        backend.tokens.check(token, call.now)
     if found is None:
         raise ApiError(404, 3301, "This recording does not exist.")
+    expires = int((call.now + SIGNED_URL_LIFETIME).timestamp())
+    origin = backend.storage_origin or call.origin
+    location = f"{origin}/rec/storage/{file_id}?Expires={expires}&Signature={_signature(file_id, expires)}"
+    return Reply(302, raw=b"", content_type="text/plain", headers={"Location": location})
+
+
+def stored_file(backend: Backend, call: Call) -> Reply:
+    """``/rec/storage/{fileId}``: the pre-signed URL a download redirects to; the signature is the access."""
+    file_id = call.params["fileId"]
+    found = backend.state.recording_file(file_id)
+    try:
+        expires = int(call.query.get("Expires", ""))
+    except ValueError:
+        expires = 0
+    signed = hmac.compare_digest(call.query.get("Signature", ""), _signature(file_id, expires))
+    if found is None or not signed or expires < call.now.timestamp():
+        return Reply(403, raw=b"<Error><Code>AccessDenied</Code></Error>", content_type="application/xml")
     return Reply(200, raw=found[1].content, content_type=found[1].media_type)
+
+
+def _signature(file_id: str, expires: int) -> str:
+    return hmac.new(_SIGNING_KEY, f"{file_id}:{expires}".encode(), hashlib.sha256).hexdigest()

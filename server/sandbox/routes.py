@@ -53,6 +53,7 @@ ROUTES = (
     _route("GET", "/v2/users/{userId}/recordings", recordings_api.list_recordings, "Medium"),
     _route("GET", "/v2/meetings/{meetingId}/recordings", recordings_api.get_recording, "Light"),
     _route("GET", "/rec/download/{fileId}", recordings_api.download_file, None),
+    _route("GET", "/rec/storage/{fileId}", recordings_api.stored_file, None),
 )
 
 

@@ -11,6 +11,9 @@ class RecordedRequest:
     json: object | None
     # None while the request is in progress, and for requests that never got an answer (a hang).
     status: int | None = None
+    # Where it was sent, and whether it carried an Authorization header (never its value).
+    host: str = ""
+    authorized: bool = False
 
 
 @dataclass

@@ -177,10 +177,13 @@ def recording_file(instance: PastInstance, recording: RecordingFile, origin: str
     return body
 
 
-def recording_meeting(instance: PastInstance, account_id: str, origin: str) -> JsonObject:
+def recording_meeting(
+    instance: PastInstance, account_id: str, origin: str, *, with_timezone: bool = True
+) -> JsonObject:
     # Real answers carry `type` as an integer plus `timezone` and `share_url`, none of which match the
-    # spec (it declares `type` a string enum and omits the other two); the sandbox follows the wire.
-    return {
+    # spec (it declares `type` a string enum and omits the other two); the sandbox follows the wire,
+    # and can leave `timezone` out as the spec does.
+    body: JsonObject = {
         "uuid": instance.uuid,
         "id": instance.meeting_id,
         "account_id": account_id,
@@ -196,3 +199,6 @@ def recording_meeting(instance: PastInstance, account_id: str, origin: str) -> J
         "recording_files": [recording_file(instance, f, origin) for f in instance.files],
         "recording_play_passcode": instance.play_passcode,
     }
+    if not with_timezone:
+        del body["timezone"]
+    return body

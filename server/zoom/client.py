@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import httpx2
 from pydantic import BaseModel, ValidationError
@@ -42,6 +42,10 @@ def meeting_uuid_segment(meeting_uuid: str) -> str:
     if meeting_uuid.startswith("/") or "//" in meeting_uuid:
         return quote(once, safe="")
     return once
+
+
+# Zoom redirects a download once, to its storage host; a few more hops are tolerated, never a loop.
+MAX_DOWNLOAD_REDIRECTS = 5
 
 
 class ZoomClient:
@@ -146,13 +150,33 @@ class ZoomClient:
         return await self._get(f"/meetings/{meeting_uuid_segment(meeting_uuid)}/meeting_summary", MeetingSummaryRecord)
 
     async def download_text(self, url: str) -> str:
-        """Fetch a recording file (a transcript) with the bearer token, from Zoom's own hosts only."""
-        if not self._is_zoom_download_url(url):
+        """Fetch a recording file (a transcript), following Zoom's redirect to its signed storage URL.
+
+        The bearer token goes only to Zoom's own hosts, checked on every hop: a hop elsewhere (a signed
+        storage URL needs no token) is fetched without it, and only over https.
+        """
+        if not self._is_zoom_host(url):
             raise ZoomInvalidResponse("a recording download URL did not point at Zoom; refusing to send the token")
-        response = await self._send("GET", url, idempotent=True, absolute=True)
+        response = await self._send("GET", url, idempotent=True, absolute=True, redirects_ok=True)
+        hops = 0
+        while response.is_redirect:
+            hops += 1
+            if hops > MAX_DOWNLOAD_REDIRECTS:
+                raise ZoomInvalidResponse(f"a recording download redirected more than {MAX_DOWNLOAD_REDIRECTS} times")
+            url = urljoin(url, response.headers.get("location", ""))
+            if self._is_zoom_host(url):
+                response = await self._send("GET", url, idempotent=True, absolute=True, redirects_ok=True)
+            elif urlsplit(url).scheme == "https":
+                response = await self._http.send("GET", url, idempotent=True, redirects_ok=True)
+            else:
+                raise ZoomInvalidResponse("a recording download redirected to a non-https address; not followed")
+        if response.headers.get("content-type", "").startswith("text/html"):
+            # Zoom answers a download it refuses with a 200 sign-in page, not an error status.
+            raise ZoomInvalidResponse("Zoom answered the recording download with a sign-in page, not the file")
         return response.text
 
-    def _is_zoom_download_url(self, url: str) -> bool:
+    def _is_zoom_host(self, url: str) -> bool:
+        """The bearer token's allow-list: https on zoom.us or a subdomain of it, or the configured API's origin."""
         parts, api = urlsplit(url), urlsplit(self._api_base_url)
         host = (parts.hostname or "").lower()
         same_origin = (parts.scheme, parts.netloc) == (api.scheme, api.netloc)
@@ -171,13 +195,17 @@ class ZoomClient:
         json: dict[str, object] | None = None,
         idempotent: bool = False,
         absolute: bool = False,
+        redirects_ok: bool = False,
     ) -> httpx2.Response:
         url = path if absolute else self._api_base_url + path
-        query = {key: value for key, value in (params or {}).items() if value is not None}
+        # No `params` at all unless there are some: an empty mapping would drop a signed URL's own query.
+        query = {key: value for key, value in (params or {}).items() if value is not None} or None
         # The token first, outside the API request's deadline: a slow token endpoint is a token failure
         # (nothing was sent to the API), never "the change may have been made". BearerAuth finds it cached.
         await token_of(self._tokens)
-        return await self._http.send(method, url, idempotent=idempotent, params=query, json=json, auth=self._auth)
+        return await self._http.send(
+            method, url, idempotent=idempotent, redirects_ok=redirects_ok, params=query, json=json, auth=self._auth
+        )
 
 
 def _meeting_segment(meeting_id_or_uuid: str) -> str:

@@ -38,8 +38,11 @@ class ZoomHTTP:
             follow_redirects=False,
         )
 
-    async def send(self, method: str, url: str, *, idempotent: bool, **request: Any) -> httpx2.Response:
-        """Send with the retries the policy allows; a 2xx answer, or the ZoomError for what came back."""
+    async def send(
+        self, method: str, url: str, *, idempotent: bool, redirects_ok: bool = False, **request: Any
+    ) -> httpx2.Response:
+        """Send with the retries the policy allows; a 2xx answer (or a 3xx with `redirects_ok`, for the caller
+        to follow), or the ZoomError for what came back."""
         return await send_with_retries(
             lambda: self._client.request(method, url, **request),
             method=method,
@@ -47,6 +50,7 @@ class ZoomHTTP:
             policy=self.retry,
             timeout_seconds=self.timeout_seconds,
             url=url.split("?", 1)[0],
+            redirects_ok=redirects_ok,
         )
 
     async def aclose(self) -> None:

@@ -156,6 +156,7 @@ class RecordingFile(_Response):
 class RecordedMeeting(_Response):
     uuid: str | None = None
     id: int | None = None
+    host_id: str | None = None
     topic: str | None = None
     start_time: str | None = None
     timezone: str | None = None

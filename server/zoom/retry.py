@@ -85,6 +85,7 @@ async def send_with_retries(
     policy: RetryPolicy,
     timeout_seconds: float,
     url: str = "",
+    redirects_ok: bool = False,
 ) -> httpx2.Response:
     """Send, retrying what the policy allows; returns a successful response.
 
@@ -110,7 +111,7 @@ async def send_with_retries(
                 url=url,
             )
         else:
-            if response.is_success:
+            if response.is_success or (redirects_ok and response.is_redirect):
                 return response
             retry_at = parse_retry_after(response.headers.get("retry-after"), policy.clock())
             if attempt < policy.max_attempts and policy.may_retry_status(response.status_code, idempotent=idempotent):

@@ -5,6 +5,7 @@ from urllib.parse import quote
 import httpx2
 import pytest
 
+from tests.sandbox.conftest import FakeClock
 from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
 from zoom_mcp.server.sandbox.model import PastInstance
 
@@ -117,7 +118,7 @@ async def test_transcript_download(api: httpx2.AsyncClient, sandbox: Sandbox) ->
     body = (await api.get(f"meetings/{planning.meeting_id}/recordings")).json()
     transcript = next(f for f in body["recording_files"] if f["file_type"] == "TRANSCRIPT")
     assert (transcript["file_extension"], transcript["recording_type"]) == ("VTT", "audio_transcript")
-    response = await api.get(transcript["download_url"])
+    response = await api.get(transcript["download_url"], follow_redirects=True)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/vtt")
     text = response.text
@@ -136,7 +137,7 @@ async def test_transcript_download(api: httpx2.AsyncClient, sandbox: Sandbox) ->
     with_download_token = await api.get(
         transcript["download_url"], headers={"Authorization": f"Bearer {planning.download_access_token}"}
     )
-    assert with_download_token.status_code == 200
+    assert with_download_token.status_code == 302
 
 
 async def test_download_urls_follow_the_request_origin(sandbox: Sandbox) -> None:
@@ -147,4 +148,35 @@ async def test_download_urls_follow_the_request_origin(sandbox: Sandbox) -> None
         body = (await client.get("/v2/users/me/recordings")).json()
         url = body["meetings"][0]["recording_files"][0]["download_url"]
         assert url.startswith("http://elsewhere.test:8080/rec/download/")
-        assert (await client.get(url)).status_code == 200
+        assert (await client.get(url, follow_redirects=True)).status_code == 200
+
+
+async def test_a_download_redirects_to_a_signed_storage_url_like_zoom(
+    api: httpx2.AsyncClient, sandbox: Sandbox, clock: FakeClock
+) -> None:
+    """Zoom's download_url answers 302 to a pre-signed URL; the signature, not a token, grants access."""
+    planning = instance(sandbox, "Quarterly planning")
+    body = (await api.get(f"meetings/{planning.meeting_id}/recordings")).json()
+    transcript = next(f for f in body["recording_files"] if f["file_type"] == "TRANSCRIPT")
+    sandbox.storage_origin = "https://storage.example.net"
+    redirected = await api.get(transcript["download_url"])
+    assert redirected.status_code == 302
+    location = redirected.headers["location"]
+    assert location.startswith(f"https://storage.example.net/rec/storage/{transcript['id']}?Expires=")
+    async with httpx2.AsyncClient(transport=sandbox.transport()) as anonymous:
+        stored = await anonymous.get(location)
+        assert stored.status_code == 200
+        assert stored.text.startswith("WEBVTT")
+        assert (await anonymous.get(location.replace("Signature=", "Signature=0"))).status_code == 403
+        clock.advance(minutes=6)
+        assert (await anonymous.get(location)).status_code == 403
+    seen = [request for request in sandbox.stats.requests if request.path.startswith("/rec/storage/")]
+    assert seen[0].host == "storage.example.net"
+    assert not seen[0].authorized
+
+
+async def test_recordings_can_come_without_a_timezone_as_in_the_spec(api: httpx2.AsyncClient, sandbox: Sandbox) -> None:
+    planning = instance(sandbox, "Quarterly planning")
+    assert "timezone" in (await api.get(f"meetings/{planning.meeting_id}/recordings")).json()
+    sandbox.recordings_carry_timezone = False
+    assert "timezone" not in (await api.get(f"meetings/{planning.meeting_id}/recordings")).json()

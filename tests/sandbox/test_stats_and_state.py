@@ -100,7 +100,7 @@ async def test_served_download_urls_use_the_real_origin(sandbox: Sandbox) -> Non
         body = (await client.get("/v2/users/me/recordings")).json()
         url = body["meetings"][0]["recording_files"][0]["download_url"]
         assert url.startswith(f"{origin}/rec/download/")
-        assert (await client.get(url)).status_code == 200
+        assert (await client.get(url, follow_redirects=True)).status_code == 200
 
 
 async def test_serving_stops_with_a_hung_request(sandbox: Sandbox) -> None:
