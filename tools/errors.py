@@ -53,6 +53,12 @@ def explain(error: ZoomError) -> str:
     if isinstance(error, ZoomTransportError):
         return _explain_transport(error)
     if isinstance(error, ZoomInvalidResponse):
+        if error.change_probably_made:
+            return (
+                f"{error}: Zoom accepted the request, so the change was probably made, but the outcome is unknown. "
+                "Do not repeat it blindly: check first (list_meetings or get_meeting), then retry only if it is "
+                "missing."
+            )
         return f"Zoom's answer could not be read: {error}. Try again later."
     if isinstance(error, ZoomAPIError):
         return _explain_api(error)
@@ -79,7 +85,7 @@ def _explain_transport(error: ZoomTransportError) -> str:
 
 def _explain_api(error: ZoomAPIError) -> str:
     said = f"Zoom answered {error.status}" + (f" (code {error.code})" if error.code is not None else "")
-    said += f": {error.message}"
+    said += f": {_bounded(error.message)}"
     if isinstance(error, ZoomRateLimited):
         return f"{said} {_rate_limit_hint(error)}"
     if isinstance(error, ZoomAuthenticationError):
@@ -148,3 +154,8 @@ def reported_to_the_model(*, done: str | None = None) -> Iterator[None]:
     except ZoomError as error:
         message = explain(error)
         raise ToolError(f"{done} {message}" if done else message) from error
+
+
+def _bounded(text: str, limit: int = 300) -> str:
+    """Zoom's own words, cut to a few hundred characters (a broken or hostile answer can be any size)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

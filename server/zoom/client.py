@@ -217,7 +217,11 @@ def _parse(response: httpx2.Response, model: type[_ModelT]) -> _ModelT:
     try:
         return model.model_validate_json(response.content)
     except ValidationError as error:
-        problems = ", ".join(".".join(str(part) for part in item["loc"]) or "body" for item in error.errors())
+        # Field names only, at most five: a hostile or broken body must not make the message long.
+        places = dict.fromkeys((".".join(str(part) for part in item["loc"]) or "body")[:40] for item in error.errors())
+        problems = ", ".join(list(places)[:5]) + (", ..." if len(places) > 5 else "")
         raise ZoomInvalidResponse(
-            f"Zoom answered {response.status_code} with a body we could not read ({problems})"
+            f"Zoom answered {response.status_code} with a body we could not read ({problems})",
+            status=response.status_code,
+            method=response.request.method,
         ) from None

@@ -70,7 +70,20 @@ class ZoomTimeout(ZoomTransportError):
 
 
 class ZoomInvalidResponse(ZoomError):
-    """Zoom answered with a body we cannot read (not JSON, or not the documented shape)."""
+    """Zoom answered with a body we cannot read (not JSON, or not the documented shape).
+
+    `status` and `method` are set when the answer was a success status to a request: a 2xx to a POST, PATCH
+    or DELETE means Zoom (probably) made the change, whatever the body says.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None, method: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.method = method
+
+    @property
+    def change_probably_made(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300 and self.method in {"POST", "PATCH", "DELETE"}
 
 
 @dataclass(frozen=True)

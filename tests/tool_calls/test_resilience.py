@@ -37,6 +37,25 @@ async def test_create_after_a_5xx_says_the_outcome_is_unknown_and_leaves_one_mee
     assert [meeting["topic"] for meeting in listed["meetings"]].count("maybe created") == 1
 
 
+async def test_create_whose_success_answer_cannot_be_read_says_the_outcome_is_unknown(
+    client: Client, sandbox: Sandbox
+) -> None:
+    sandbox.inject(Fault(method="POST", path=MEETINGS, malformed=True, after_handling=True))
+    message = await call_error(client, "create_meeting", {"topic": "created, answer cut"})
+    assert "outcome is unknown" in message
+    assert "list_meetings" in message
+    assert "Try again later" not in message
+    assert len(message) < 500
+    assert topics(sandbox, "created, answer cut") == 1
+
+
+async def test_a_read_whose_answer_cannot_be_read_says_try_again(client: Client, sandbox: Sandbox) -> None:
+    sandbox.inject(Fault(method="GET", path="/v2/users/me", malformed=True))
+    message = await call_error(client, "get_user_info", {})
+    assert "could not be read" in message
+    assert "outcome is unknown" not in message
+
+
 async def test_create_after_a_timeout_says_the_outcome_is_unknown(sandbox: Sandbox, retry: RetryPolicy) -> None:
     sandbox.inject(Fault(method="POST", path=MEETINGS, hang=True, after_handling=True))
     app = create_app(sandbox_settings(sandbox, timeout_seconds=0.2), transport=sandbox.transport(), retry=retry)
