@@ -20,20 +20,24 @@ from zoom_mcp.tools.params import (
     Agenda,
     AutoRecording,
     Duration,
-    Flag,
+    HostVideo,
+    JoinBeforeHost,
     MeetingId,
     MeetingTypeParam,
+    MuteUponEntry,
     NewStartTime,
     NewTimezone,
     NewTopic,
     NextPageToken,
     OccurrenceId,
+    ParticipantVideo,
     Passcode,
     StartTime,
     Timezone,
     TimezoneName,
     Topic,
     UserId,
+    WaitingRoom,
 )
 from zoom_mcp.tools.recurrence import NewRecurrence, Recurrence, RecurrenceParam
 from zoom_mcp.tools.spec import CREATE, DELETE, READ, UPDATE, Scopes, zoom_tool
@@ -71,7 +75,7 @@ async def list_meetings(
         ),
     ] = "scheduled",
     page_size: Annotated[
-        int, Field(ge=1, le=300, description="Meetings per page, 1 to 300 (with a range or topic: the most returned).")
+        int, Field(ge=1, le=300, description="Meetings per page (with a range or topic: the most returned).")
     ] = 30,
     next_page_token: NextPageToken = None,
 ) -> Annotated[CallToolResult, MeetingPage]:
@@ -79,9 +83,8 @@ async def list_meetings(
 
     With from_date/to_date: a calendar of every meeting and every occurrence of a recurring series starting
     in those days, sorted by start, each occurrence with its occurrence_id. Without a range, each series
-    appears once, one page at a time (pass next_page_token for more).
-    Each meeting has its id, topic, type, local start, timezone and duration; get_meeting gives the rest
-    (UTC start, join URL, passcode, agenda, settings).
+    appears once, one page at a time.
+    get_meeting has a meeting's UTC start, join URL, passcode, agenda and settings.
     """
     if next_page_token is not None and (from_date or to_date or topic_contains):
         raise InvalidArguments(
@@ -116,12 +119,12 @@ async def list_meetings(
 async def create_meeting(
     ctx: ZoomContext,
     topic: Topic,
-    user_id: Annotated[UserId, Field(description="Host of the meeting: 'me', a user id or an email.")] = "me",
+    user_id: Annotated[UserId, Field(description="Host: 'me', a user id or an email.")] = "me",
     type: Annotated[
         MeetingTypeParam | None,
         Field(
-            description="Defaults to scheduled, or to a recurring type when recurrence is given "
-            "(recurring_fixed_time with start_time, else recurring_no_fixed_time)."
+            description="Default: scheduled; with recurrence, recurring_fixed_time (with start_time) or "
+            "recurring_no_fixed_time."
         ),
     ] = None,
     start_time: StartTime = None,
@@ -130,19 +133,18 @@ async def create_meeting(
     agenda: Agenda = None,
     password: Passcode = None,
     recurrence: Recurrence = None,
-    host_video: Flag = None,
-    participant_video: Flag = None,
-    join_before_host: Flag = None,
-    mute_upon_entry: Flag = None,
-    waiting_room: Flag = None,
+    host_video: HostVideo = None,
+    participant_video: ParticipantVideo = None,
+    join_before_host: JoinBeforeHost = None,
+    mute_upon_entry: MuteUponEntry = None,
+    waiting_room: WaitingRoom = None,
     auto_recording: AutoRecording = None,
 ) -> Annotated[CallToolResult, MeetingDetails]:
     """Schedule a Zoom meeting and return its id, join URL, passcode and start time (UTC and local).
 
     Creates a new meeting every time it is called: do not call it again to "retry" unless list_meetings shows
-    the meeting is missing. Give start_time with 'Z' or an offset, or as local time together with timezone.
-    For a series, pass recurrence (daily, weekly or monthly). Zoom allows 100 create/update requests per user
-    per day.
+    the meeting is missing. Settings left out keep Zoom's defaults. Zoom allows 100 create/update requests
+    per user per day.
     """
     meeting_type = MEETING_TYPE_CODES[_meeting_type(type, recurrence, start_time)]
     start = None
@@ -195,19 +197,18 @@ async def update_meeting(
     agenda: Agenda = None,
     password: Passcode = None,
     recurrence: NewRecurrence = None,
-    host_video: Flag = None,
-    participant_video: Flag = None,
-    join_before_host: Flag = None,
-    mute_upon_entry: Flag = None,
-    waiting_room: Flag = None,
+    host_video: HostVideo = None,
+    participant_video: ParticipantVideo = None,
+    join_before_host: JoinBeforeHost = None,
+    mute_upon_entry: MuteUponEntry = None,
+    waiting_room: WaitingRoom = None,
     auto_recording: AutoRecording = None,
 ) -> Annotated[CallToolResult, MeetingDetails]:
     """Change a meeting: only the fields given are changed; returns the meeting as it now stands.
 
-    Use it to move (start_time), rename, lengthen or re-configure a meeting, or to make a single meeting a
-    recurring series (recurrence). With occurrence_id only that occurrence changes, and only agenda,
-    start_time, duration and the settings flags may be given. Counts against Zoom's 100 create/update
-    requests per day.
+    Use it to move, rename, lengthen or re-configure a meeting, or to make a single meeting a recurring
+    series. With occurrence_id only that occurrence changes, and only agenda, start_time, duration and the
+    settings may be given. Counts against Zoom's 100 create/update requests per day.
     """
     given = set(_meeting_request(locals(), type=None, start=None).wire()) | ({"start_time"} if start_time else set())
     if not given:
@@ -253,8 +254,7 @@ async def delete_meeting(
 ) -> Annotated[CallToolResult, MeetingDeleted]:
     """Delete a meeting, a whole recurring series, or (with occurrence_id) one occurrence of a series.
 
-    This cannot be undone. The result says exactly what was deleted. To cancel one instance of a recurring
-    meeting, get its occurrence_id from get_meeting first; without occurrence_id the whole series is deleted.
+    This cannot be undone, and without occurrence_id a whole series goes. The result says what was deleted.
     """
     client = zoom_client(ctx)
     with reported_to_the_model():

@@ -73,31 +73,30 @@ def real_date_time(value: str) -> str:
 UserId = Annotated[
     str,
     Field(
-        description="'me' (the account owner for Server-to-Server apps), a Zoom user id, or an email address.",
+        description="'me', a Zoom user id, or an email address.",
         min_length=1,
         max_length=254,
         json_schema_extra={"pattern": USER_ID_PATTERN},
     ),
     AfterValidator(_user_id),
 ]
-PageSize = Annotated[int, Field(ge=1, le=300, description="Items per page, 1 to 300.")]
+PageSize = Annotated[int, Field(ge=1, le=300, description="Items per page.")]
 NextPageToken = Annotated[
     str | None,
     Field(
         max_length=2048,
-        description="The next_page_token of the previous result, to get the next page; omit for the first page.",
+        description="The previous page's next_page_token.",
     ),
 ]
 MeetingId = Annotated[
     int,
-    Field(ge=1, le=2**63 - 1, description="The meeting id (a number, often 10 or 11 digits), not the uuid."),
+    Field(ge=1, le=2**63 - 1, description="The meeting id (a number), not the uuid."),
 ]
 OccurrenceId = Annotated[
     str | None,
     Field(
         pattern=r"^[0-9]{1,20}$",
-        description="One occurrence of a recurring meeting (occurrence_id from get_meeting); omit for the whole "
-        "meeting or series.",
+        description="One occurrence of a series (from get_meeting); omit for the whole series.",
     ),
 ]
 
@@ -112,48 +111,46 @@ _DateTimeText = Annotated[
     AfterValidator(_iso_datetime),
 ]
 
-Topic = Annotated[_TopicText, Field(description="Meeting topic, 1 to 200 characters.")]
-NewTopic = Annotated[_TopicText | None, Field(description="New topic, 1 to 200 characters.")]
-Agenda = Annotated[_AgendaText | None, Field(description="Meeting description, up to 2,000 characters.")]
-Duration = Annotated[_Minutes | None, Field(description="Length in minutes, 1 to 1,440.")]
-Passcode = Annotated[
-    _PasscodeText | None,
-    Field(description="Meeting passcode: up to 10 letters, digits or @ - _ *. Omit to let Zoom generate one."),
-]
+Topic = Annotated[_TopicText, Field(description="Meeting topic.")]
+NewTopic = Annotated[_TopicText | None, Field(description="New topic.")]
+Agenda = Annotated[_AgendaText | None, Field(description="Meeting description.")]
+Duration = Annotated[_Minutes | None, Field(description="Length in minutes.")]
+Passcode = Annotated[_PasscodeText | None, Field(description="Meeting passcode; Zoom makes one if omitted.")]
 Timezone = Annotated[
     TimezoneName | None,
     Field(
-        description="Timezone of the meeting (and of a start_time given without offset): an IANA name from "
-        "Zoom's list, e.g. 'Europe/Paris', 'America/New_York', 'UTC'. Defaults to the host's timezone."
+        description="IANA timezone from Zoom's list, e.g. 'Europe/Paris', 'UTC'; default: the host's. An "
+        "offset-less start_time is read in it."
     ),
 ]
 NewTimezone = Annotated[
     TimezoneName | None,
     Field(
-        description="New IANA timezone of the meeting or series (not of one occurrence), e.g. 'Europe/Paris'; "
-        "a start_time without offset is read in it."
+        description="New IANA timezone of the meeting or series (not of one occurrence); an offset-less "
+        "start_time is read in it."
     ),
 ]
 StartTime = Annotated[
     _DateTimeText | None,
     Field(
-        description="Start date-time in the future, ISO 8601, years 2000-2099: with 'Z' or an offset "
-        "('2030-05-01T15:00:00Z'), or local time without offset together with timezone. For a meeting that starts "
-        "now, use type instant."
+        description="In the future (years 2000-2099), ISO 8601 with 'Z' or an offset, or local time (no offset) "
+        "in timezone. To start now, use type instant."
     ),
 ]
 NewStartTime = Annotated[
     _DateTimeText | None,
     Field(
-        description="New start in the future, ISO 8601, years 2000-2099: with 'Z' or an offset, or local time "
-        "without offset, read in the meeting's own timezone (or in timezone when given)."
+        description="In the future (years 2000-2099), ISO 8601 with 'Z' or an offset, or local time (no offset) "
+        "in the meeting's timezone (or in timezone when given)."
     ),
 ]
-Flag = Annotated[bool | None, Field(description="Omit to keep Zoom's default (or the current value).")]
-AutoRecording = Annotated[
-    Literal["local", "cloud", "none"] | None,
-    Field(description="Record automatically: local, cloud or none. Omit to keep the default."),
-]
+# The settings flags: left out, a setting keeps Zoom's default (create) or its current value (update).
+HostVideo = Annotated[bool | None, Field(description="Host's video on.")]
+ParticipantVideo = Annotated[bool | None, Field(description="Participants' video on.")]
+JoinBeforeHost = Annotated[bool | None, Field(description="Join before the host.")]
+MuteUponEntry = Annotated[bool | None, Field(description="Mute on entry.")]
+WaitingRoom = Annotated[bool | None, Field(description="Waiting room.")]
+AutoRecording = Annotated[Literal["local", "cloud", "none"] | None, Field(description="Record automatically.")]
 MeetingTypeParam = Literal["instant", "scheduled", "recurring_no_fixed_time", "recurring_fixed_time"]
 
 

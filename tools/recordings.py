@@ -27,21 +27,18 @@ DateText = Annotated[str | None, Field(pattern=DATE_PATTERN)]
 async def list_recordings(
     ctx: ZoomContext,
     user_id: UserId = "me",
-    from_date: Annotated[
-        DateText, Field(description="First day, yyyy-mm-dd (2000-2099). Default: 30 days before to_date.")
-    ] = None,
-    to_date: Annotated[DateText, Field(description="Last day, yyyy-mm-dd. Default: today (UTC).")] = None,
+    from_date: Annotated[DateText, Field(description="First day (2000-2099). Default: 30 days before to_date.")] = None,
+    to_date: Annotated[DateText, Field(description="Last day. Default: today (UTC).")] = None,
     page_size: PageSize = 30,
     next_page_token: NextPageToken = None,
     include_files: Annotated[
-        bool, Field(description="Also list each file (id, type, size, times, play URL) and the total size.")
+        bool, Field(description="Also list each file (type, size, times, play URL), the share URL and total size.")
     ] = False,
 ) -> Annotated[CallToolResult, RecordingPage]:
     """List a user's cloud recordings in a date range of up to 30 days, newest first, one page at a time.
 
-    Each recorded meeting has its id, uuid, topic, local start, duration, file types, has_transcript and
-    share URL. To read what was said, pass its uuid to get_meeting_transcript. For older recordings, call
-    again with an earlier from_date/to_date window.
+    To read what was said, pass a meeting's uuid to get_meeting_transcript. For older recordings, call again
+    with an earlier from_date/to_date window.
     """
     first, last = _date_range(from_date, to_date)
     client = zoom_client(ctx)
@@ -87,10 +84,10 @@ async def get_meeting_transcript(
             "instance (from list_recordings)."
         ),
     ],
-    offset: Annotated[int, Field(ge=0, description="First cue to return (next_offset of the previous page).")] = 0,
-    max_cues: Annotated[int, Field(ge=1, le=1000, description="Cues per page, 1 to 1,000.")] = 300,
+    offset: Annotated[int, Field(ge=0, description="First cue to return.")] = 0,
+    max_cues: Annotated[int, Field(ge=1, le=1000, description="Cues per page.")] = 300,
     include_cues: Annotated[
-        bool, Field(description="Also return the page as structured cues (start, end, speaker, text).")
+        bool, Field(description="Also return the page as cues (start, end, speaker, text).")
     ] = False,
 ) -> Annotated[CallToolResult, TranscriptPage]:
     """Read the transcript of a recorded meeting: who said what, with timestamps.

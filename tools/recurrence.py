@@ -16,37 +16,33 @@ Weekday = Annotated[int, Field(ge=1, le=7)]
 
 
 class RecurrenceParam(BaseModel):
-    """How a recurring meeting repeats, and how it ends: end_times or end_date_time, exactly one."""
+    # How a recurring meeting repeats, and how it ends (a comment, not a docstring: pydantic would publish it
+    # in the schema beside the `recurrence` parameter's own description, which says the same).
 
     model_config = ConfigDict(extra="forbid")
 
     type: RecurrenceTypeName
     repeat_interval: int | None = Field(
-        default=None, ge=1, description="Every N days (max 99), weeks (max 50) or months (max 10). Default 1."
+        default=None, ge=1, description="Every N days (max 99), weeks (max 50) or months (max 10)."
     )
     weekly_days: list[Weekday] | None = Field(
         default=None,
         min_length=1,
         max_length=7,
-        description="Weekly only, required: days of the week, 1=Sunday, 2=Monday ... 7=Saturday.",
+        description="Weekly (required): 1=Sunday ... 7=Saturday.",
     )
-    monthly_day: int | None = Field(default=None, ge=1, le=31, description="Monthly: day of the month.")
+    monthly_day: int | None = Field(default=None, ge=1, le=31, description="Monthly: day of month (or monthly_week).")
     monthly_week: Literal[-1, 1, 2, 3, 4] | None = Field(
-        default=None, description="Monthly, with monthly_week_day: week of the month (-1 = last)."
+        default=None, description="Monthly, with monthly_week_day: week of month (-1: last)."
     )
-    monthly_week_day: Weekday | None = Field(
-        default=None, description="Monthly, with monthly_week: 1=Sunday ... 7=Saturday."
-    )
+    monthly_week_day: Weekday | None = Field(default=None, description="1=Sunday ... 7=Saturday.")
     # Zoom's own default is 1: a "weekly" series that silently holds one meeting. So an end is required.
     end_times: int | None = Field(
-        default=None,
-        ge=0,
-        le=60,
-        description="Number of occurrences, 1 to 60; 0 = no end (only without a fixed time).",
+        default=None, ge=0, le=60, description="Number of occurrences; 0: no end (only without a fixed time)."
     )
     end_date_time: Annotated[str, Field(pattern=UTC_DATE_TIME_PATTERN), AfterValidator(real_date_time)] | None = Field(
         default=None,
-        description="Last possible occurrence, UTC, years 2000-2099, e.g. '2030-06-30T23:59:59Z'.",
+        description="Last possible occurrence, UTC, years 2000-2099.",
     )
 
     @model_validator(mode="after")
@@ -90,15 +86,12 @@ class RecurrenceParam(BaseModel):
 
 Recurrence = Annotated[
     RecurrenceParam | None,
-    Field(
-        description="Makes a recurring series: daily, weekly (with weekly_days) or monthly (with monthly_day, "
-        "or monthly_week and monthly_week_day); end_times or end_date_time is required."
-    ),
+    Field(description="Makes a recurring series; end_times or end_date_time (exactly one) is required."),
 ]
 NewRecurrence = Annotated[
     RecurrenceParam | None,
     Field(
-        description="Replaces the series' recurrence, or makes a scheduled meeting a recurring series: daily, "
-        "weekly (with weekly_days) or monthly; end_times or end_date_time is required."
+        description="Replaces the series' recurrence, or makes a scheduled meeting a series; end_times or "
+        "end_date_time (exactly one) is required."
     ),
 ]

@@ -6,7 +6,10 @@ schemas are generated once, here, for inputs and outputs alike:
 - no auto-generated `title`s ("User Id" beside `user_id` says nothing the name doesn't);
 - no `anyOf [T, {"type": "null"}]` wrappers and no `"default": null`: results leave unset fields out
   (`exclude_none`), and an omitted parameter is how a caller says "not given";
-- nested models once each, in `$defs`, referenced where they are used (pydantic's own layout).
+- nested models once each, in `$defs`, referenced where they are used (pydantic's own layout);
+- output schemas give the shape (types, enums, required fields) and no prose: what a model needs to read
+  a result is in the tool's description, and the views' field descriptions stay in the code. Nor do they
+  repeat `additionalProperties: false`: a result never carries more than its schema says.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 
 from mcp.server.mcpserver.tools import Tool
 from pydantic import TypeAdapter
-from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, JsonSchemaWarningKind
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue, JsonSchemaWarningKind
 from pydantic_core import core_schema
 
 
@@ -43,6 +46,32 @@ class CompactJsonSchema(GenerateJsonSchema):
         raise ValueError(f"JSON schema warning: {kind} - {detail}")
 
 
+class OutputJsonSchema(CompactJsonSchema):
+    """CompactJsonSchema for results: the shape only."""
+
+    def generate(self, schema: core_schema.CoreSchema, mode: JsonSchemaMode = "validation") -> JsonSchemaValue:
+        return _shape_only(super().generate(schema, mode))
+
+
+def _shape_only(node: JsonSchemaValue) -> JsonSchemaValue:
+    """`node` without descriptions and `additionalProperties: false`, recursively through its subschemas."""
+    shape = {
+        key: value
+        for key, value in node.items()
+        if key != "description" and not (key == "additionalProperties" and value is False)
+    }
+    for key in ("properties", "$defs"):
+        if key in shape:
+            shape[key] = {name: _shape_only(value) for name, value in shape[key].items()}
+    for key in ("items", "additionalProperties"):
+        if isinstance(shape.get(key), dict):
+            shape[key] = _shape_only(shape[key])
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in shape:
+            shape[key] = [_shape_only(value) for value in shape[key]]
+    return shape
+
+
 def input_schema(tool: Tool) -> dict[str, Any]:
     return tool.fn_metadata.arg_model.model_json_schema(by_alias=True, schema_generator=CompactJsonSchema)
 
@@ -51,7 +80,7 @@ def output_schema(tool: Tool) -> dict[str, Any] | None:
     model = tool.fn_metadata.output_model
     if model is None:
         return None
-    schema = TypeAdapter(model).json_schema(schema_generator=CompactJsonSchema)
+    schema = TypeAdapter(model).json_schema(schema_generator=OutputJsonSchema)
     if schema.get("type") != "object":
         raise ValueError(f"{tool.name}: an output schema must have an object root")
     return schema

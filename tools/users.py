@@ -36,7 +36,6 @@ async def list_users(
 ) -> Annotated[CallToolResult, UserPage]:
     """List the users of the Zoom account (needs an admin-level app), one page at a time.
 
-    Returns users and total_records; when next_page_token is present, call again with it for the next page.
     Use a returned id or email as user_id in the other tools.
     """
     with reported_to_the_model():

@@ -15,6 +15,7 @@ from typing import Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from zoom_mcp.server.zoom import models
 from zoom_mcp.server.zoom.vocabulary import (
@@ -38,8 +39,9 @@ class Item(BaseModel):
 
 class View(Item):
     # A whole tool result. `sandbox` is set (true) only by zoom-mcp's built-in Zoom emulator; the server's
-    # instructions say what it means, once, rather than every output schema.
-    sandbox: bool | None = None
+    # instructions say what it means, once, rather than every output schema (results may carry fields
+    # their schema leaves out: output schemas do not say additionalProperties false).
+    sandbox: SkipJsonSchema[bool | None] = None
 
 
 def local_time(utc_time: str | None, timezone: str | None) -> str | None:
@@ -210,11 +212,11 @@ class MeetingPage(PageView):
 
 
 class MeetingSettingsView(Item):
-    host_video: Literal[True] | None = None
-    participant_video: Literal[True] | None = None
-    join_before_host: Literal[True] | None = None
-    mute_upon_entry: Literal[True] | None = None
-    waiting_room: Literal[True] | None = None
+    host_video: bool | None = None
+    participant_video: bool | None = None
+    join_before_host: bool | None = None
+    mute_upon_entry: bool | None = None
+    waiting_room: bool | None = None
     auto_recording: Literal["local", "cloud"] | None = None
 
     @classmethod

@@ -9,15 +9,94 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 import jsonschema
 import pytest
 
-from tests.bench.context import catalogue
+from tests.bench.context import ToolCost, catalogue, catalogue_costs, compact_json
 from zoom_mcp.server.settings import Settings
 
 pytestmark = pytest.mark.anyio
+
+
+@dataclass(frozen=True)
+class Budget:
+    """cl100k_base tokens: what the model sees of a tool (name, description, inputSchema), and its whole
+    tools/list entry (adding title, annotations and outputSchema)."""
+
+    model_visible: int
+    wire: int
+
+
+# Per tool, on average over the whole catalogue. Issue 12's targets are 300 and 600; these budgets are
+# today's catalogue (381 and 628 with eleven tools), so that it cannot grow unnoticed. It was at 320 and 561
+# before the strict input patterns (ASCII digit classes, bounded date-time patterns) added about 660 tokens:
+# getting back under the targets means spending those tokens again somewhere, not raising these numbers.
+AVERAGE = Budget(model_visible=385, wire=630)
+# Per tool: a tool not listed gets DEFAULT. Raise a budget only with a reason a reviewer can read here.
+DEFAULT = Budget(model_visible=300, wire=600)
+BUDGETS = {
+    "create_meeting": Budget(1000, 1370),  # recurrence (8 fields), timing, passcode, 6 settings
+    "update_meeting": Budget(930, 1300),  # the same, with meeting_id and occurrence_id instead of type and host
+    "list_meetings": Budget(520, 710),  # two modes: a calendar over a date range, or Zoom's pages
+    "list_recordings": Budget(380, 680),  # a 30-day window and include_files
+}
+
+
+def over_budget(costs: list[ToolCost]) -> list[str]:
+    """What is over its budget, by how much: each tool against its own, then the catalogue's average."""
+    problems = []
+    for cost in costs:
+        budget = BUDGETS.get(cost.name, DEFAULT)
+        for what, spent, allowed in (
+            ("the model sees", cost.model_visible, budget.model_visible),
+            ("its tools/list entry is", cost.wire, budget.wire),
+        ):
+            if spent > allowed:
+                problems.append(f"{cost.name}: {what} {spent} tokens, {spent - allowed} over its budget of {allowed}")
+    count = len(costs)
+    for what, total, allowed in (
+        ("the model sees", sum(cost.model_visible for cost in costs), AVERAGE.model_visible),
+        ("tools/list carries", sum(cost.wire for cost in costs), AVERAGE.wire),
+    ):
+        if total > allowed * count:
+            heaviest = ", ".join(
+                f"{cost.name} {cost.model_visible}/{cost.wire}"
+                for cost in sorted(costs, key=lambda cost: -cost.model_visible)[:3]
+            )
+            problems.append(
+                f"catalogue: {what} {total / count:.0f} tokens per tool on average, {total - allowed * count} "
+                f"over {allowed} x {count} tools (heaviest, model/wire: {heaviest})"
+            )
+    return problems
+
+
+async def test_every_tool_and_the_catalogue_stay_within_their_token_budgets() -> None:
+    problems = over_budget(catalogue_costs(await catalogue(Settings(_env_file=None))))
+    assert not problems, "over the token budget (tests/snapshots/test_catalogue_cost.py):\n" + "\n".join(problems)
+
+
+def test_the_budget_check_names_the_tool_and_the_excess() -> None:
+    costs = [ToolCost("get_meeting", 310, 400), ToolCost("list_users", 100, 700)]
+    assert over_budget(costs) == [
+        "get_meeting: the model sees 310 tokens, 10 over its budget of 300",
+        "list_users: its tools/list entry is 700 tokens, 100 over its budget of 600",
+    ]
+    assert over_budget([ToolCost("get_meeting", 300, 600)]) == []
+    averaged = over_budget([ToolCost("create_meeting", 800, 1100), ToolCost("get_meeting", 290, 590)])
+    assert averaged == [
+        "catalogue: the model sees 545 tokens per tool on average, 320 over 385 x 2 tools "
+        "(heaviest, model/wire: create_meeting 800/1100, get_meeting 290/590)",
+        "catalogue: tools/list carries 845 tokens per tool on average, 430 over 630 x 2 tools "
+        "(heaviest, model/wire: create_meeting 800/1100, get_meeting 290/590)",
+    ]
+
+
+async def test_the_sandbox_marker_is_not_in_the_catalogue() -> None:
+    """Results in sandbox mode say `sandbox: true`; the server's instructions explain it, once."""
+    assert "sandbox" not in compact_json(await catalogue(Settings(_env_file=None))).lower()
 
 
 def schema_nodes(schema: Any) -> list[dict[str, Any]]:
