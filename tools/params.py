@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 from zoom_mcp.server.zoom.timezones import is_zoom_timezone, nearest_zoom_timezone
 
@@ -88,9 +88,38 @@ NextPageToken = Annotated[
         description="The previous page's next_page_token.",
     ),
 ]
+# Meeting ids as people paste them: 85222310696, "852 2231 0696", "852-2231-0696", or a join link.
+_WRITTEN_MEETING_ID = re.compile(r"[0-9]{1,20}(?:[ -][0-9]{1,20}){0,5}")
+_JOIN_LINK = re.compile(r"https://(?:[a-z0-9-]+\.)*zoom\.us/j/([0-9]{1,20})(?:[?#][!-~]*)?", re.IGNORECASE)
+_MAX_MEETING_ID = 2**63 - 1
+
+
+def _meeting_id(value: object) -> object:
+    """A JSON integer as is; digits written with spaces or dashes, or a join link, as the id they name."""
+    if isinstance(value, str) and len(value) <= 2048:
+        text = value.strip()
+        if _WRITTEN_MEETING_ID.fullmatch(text):
+            return int(re.sub(r"[ -]", "", text))
+        if link := _JOIN_LINK.fullmatch(text):
+            return int(link[1])
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValueError(
+        "must be a meeting id such as 85222310696 (also written '852 2231 0696' or '852-2231-0696', or a join "
+        "link https://zoom.us/j/85222310696), not the uuid"
+    )
+
+
 MeetingId = Annotated[
     int,
-    Field(ge=1, le=2**63 - 1, description="The meeting id (a number), not the uuid."),
+    BeforeValidator(_meeting_id),
+    Field(ge=1, le=_MAX_MEETING_ID),
+    WithJsonSchema(
+        {
+            "type": ["integer", "string"],
+            "description": "The meeting id (a number, '852 2231 0696' or a join link), not the uuid.",
+        }
+    ),
 ]
 OccurrenceId = Annotated[
     str | None,

@@ -331,3 +331,33 @@ async def test_a_hanging_token_endpoint_is_a_token_failure_not_an_unknown_write(
     assert "nothing was sent to the Zoom API" in message
     assert UNKNOWN not in message
     assert sent(sandbox, "POST") == []
+
+
+# -- meeting ids as people paste them ---------------------------------------------------------------------
+
+PASTED_IDS: list[tuple[str, Callable[[int], object], bool]] = [
+    ("a JSON number", lambda id_: id_, True),
+    ("digits as a string", str, True),
+    ("grouped with spaces", lambda id_: f"{str(id_)[:3]} {str(id_)[3:7]} {str(id_)[7:]}", True),
+    ("grouped with dashes", lambda id_: f"{str(id_)[:3]}-{str(id_)[3:7]}-{str(id_)[7:]}", True),
+    ("a join link", lambda id_: f"https://us05web.zoom.us/j/{id_}?pwd=aBc.1", True),
+    ("a boolean", lambda id_: True, False),
+    ("a float", lambda id_: float(id_), False),
+    ("a join link off Zoom", lambda id_: f"https://zoom.us.example.net/j/{id_}", False),
+    ("words", lambda id_: f"meeting {id_}", False),
+]
+
+
+@pytest.mark.parametrize(("case", "form", "accepted"), PASTED_IDS, ids=[row[0] for row in PASTED_IDS])
+async def test_meeting_ids_as_people_paste_them(
+    client: Client, sandbox: Sandbox, case: str, form: Callable[[int], object], accepted: bool
+) -> None:
+    meeting = await create_single(client)
+    arguments = {"meeting_id": form(meeting["id"])}
+    if accepted:
+        assert (await call_ok(client, "get_meeting", arguments))["id"] == meeting["id"]
+    else:
+        message = await call_error(client, "get_meeting", arguments)
+        assert "meeting_id" in message
+        assert "85222310696" in message, "the refusal shows a valid example"
+        assert sent(sandbox, "GET") == []
