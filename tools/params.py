@@ -105,8 +105,8 @@ def _meeting_id(value: object) -> object:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     raise ValueError(
-        "must be a meeting id such as 85222310696 (also written '852 2231 0696' or '852-2231-0696', or a join "
-        "link https://zoom.us/j/85222310696), not the uuid"
+        "must be a meeting id: an integer such as 85222310696 (also written '852 2231 0696' or "
+        "'852-2231-0696', or a join link https://zoom.us/j/85222310696), not the uuid"
     )
 
 
