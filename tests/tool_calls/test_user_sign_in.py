@@ -28,7 +28,8 @@ def valid_arguments(schema: dict[str, Any]) -> dict[str, object]:
     for name in schema.get("required", []):
         prop = schema["properties"][name]
         kind = prop.get("type") or next(option["type"] for option in prop["anyOf"] if "type" in option)
-        arguments[name] = SAMPLE_BY_TYPE[kind]
+        # A list of types ("integer" or "string", as for meeting ids): the first.
+        arguments[name] = SAMPLE_BY_TYPE[kind[0] if isinstance(kind, list) else kind]
     if "topic" in schema["properties"] and "topic" not in arguments:
         arguments["topic"] = "Weekly sync"  # an update must change something
     return arguments
