@@ -1,6 +1,7 @@
 """`zoom-mcp demo`: the seed's example as a product, through a real MCP client over stdio.
 
-Fetches the user, lists meetings and creates a meeting, exactly as an assistant would. With Zoom
+Fetches the user, shows the next seven days as a calendar (recurring series expanded) and creates a
+meeting, exactly as an assistant would. With Zoom
 credentials it talks to Zoom (and deletes the demo meeting afterwards unless --keep); without them, or
 with --sandbox, it runs the server on the built-in sandbox. With --read-only it creates nothing.
 """
@@ -11,7 +12,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,6 +24,7 @@ from mcp_types import CallToolResult, TextContent
 from zoom_mcp.server.settings import Settings
 
 DEMO_TOPIC = "zoom-mcp demo meeting"
+CALENDAR_DAYS = 7
 
 
 class DemoFailed(Exception):
@@ -84,7 +86,10 @@ async def _drive(plan: Plan) -> dict[str, Any]:
 async def _steps(client: Client, plan: Plan) -> dict[str, Any]:
     start = (datetime.now(UTC) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
     user = await _call(client, "get_user_info", {"user_id": "me"})
-    meetings = await _call(client, "list_meetings", {"user_id": "me", "type": "upcoming", "page_size": 10})
+    # The user's own "today" (get_user_info gives their local time), as an assistant asked about the week would.
+    today = date.fromisoformat(str(user.get("current_time_local") or datetime.now(UTC).isoformat())[:10])
+    week = {"from_date": today.isoformat(), "to_date": (today + timedelta(days=CALENDAR_DAYS - 1)).isoformat()}
+    meetings = await _call(client, "list_meetings", {"user_id": "me", **week})
     report: dict[str, Any] = {
         "source": "sandbox" if plan.sandbox else "zoom",
         "api_base_url": None if plan.sandbox else plan.api_base_url,
@@ -143,11 +148,13 @@ def _readable(report: dict[str, Any]) -> str:
         f"  {user.get('display_name') or user.get('email')} <{user.get('email')}>, {user.get('role_name')}, "
         f"{user.get('type')} plan, timezone {user.get('timezone') or 'not set'}",
         "",
-        f"Listing meetings (list_meetings, upcoming): {page.get('total_records', len(page['meetings']))} in all",
+        f"Listing meetings (list_meetings, the next {CALENDAR_DAYS} days, {page.get('from_date')} to "
+        f"{page.get('to_date')} in {page.get('timezone') or 'UTC'}): {len(page['meetings'])}",
     ]
     lines += [
         f"  - {item.get('start_time_local') or item.get('start_time') or 'no fixed time'}  {item.get('topic')}  "
-        f"({item.get('duration', '?')} min, id {item['id']})"
+        f"({item.get('duration', '?')} min, id {item['id']}"
+        + (f", occurrence {item['occurrence_id']})" if item.get("occurrence_id") else ")")
         for item in page["meetings"]
     ] or ["  (none)"]
     if meeting is None:
@@ -157,7 +164,7 @@ def _readable(report: dict[str, Any]) -> str:
         "",
         "Creating test meeting (create_meeting):",
         f"  {meeting.get('topic')}  id {meeting['id']}",
-        f"  starts {meeting.get('start_time')} ({meeting.get('start_time_local')} {meeting.get('timezone')})",
+        f"  starts {meeting.get('start_time_local') or meeting.get('start_time')}, {meeting.get('timezone') or 'UTC'}",
         f"  join: {meeting.get('join_url')}",
         f"  passcode: {meeting.get('passcode', 'none')}",
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import date, datetime
 
 import pytest
 from mcp import Client
@@ -69,7 +70,17 @@ def test_demo_runs_the_seed_example_on_the_sandbox() -> None:
     report = json.loads(finished.stdout)
     assert report["source"] == "sandbox"
     assert report["user"]["email"]
-    assert isinstance(report["meetings"]["meetings"], list)
+    # The next seven days in the user's timezone, as a calendar: the sandbox's weekly standup appears once
+    # per occurrence, each with its occurrence id, in start order.
+    week = report["meetings"]
+    first, last = date.fromisoformat(week["from_date"]), date.fromisoformat(week["to_date"])
+    assert (last - first).days == 6
+    assert week["timezone"] == report["user"]["timezone"]
+    standups = [m for m in week["meetings"] if m["topic"] == "Team standup"]
+    assert len(standups) >= 2
+    assert len({m["occurrence_id"] for m in standups}) == len(standups)
+    starts = [datetime.fromisoformat(m["start_time_local"].split(" ")[0]) for m in week["meetings"]]
+    assert starts == sorted(starts)
     assert report["created_meeting"]["topic"] == "zoom-mcp demo meeting"
     assert report["created_meeting"]["join_url"]
     assert "start_url" not in finished.stdout
