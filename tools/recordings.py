@@ -109,7 +109,10 @@ async def get_meeting_transcript(
                 f"This recording of '{recording.topic}' has no transcript (files: {kinds}). Zoom makes one only "
                 "when 'Create audio transcript' is on in the account's cloud recording settings."
             )
-        document = await client.download_text(transcript_file.download_url)
+        size = transcript_file.file_size
+        document = await client.download_text(
+            transcript_file.download_url, expected_bytes=int(size) if size is not None else None
+        )
     timezone, zone_is_hosts = recording.timezone, None
     if not timezone and (timezone := await _host_timezone(client, recording.host_id or "me")):
         zone_is_hosts = True

@@ -237,6 +237,10 @@ class Sandbox:
         fault = self._faults.take(call.method, call.path)
         if fault is None:
             return self._handle(call, match)
+        if fault.cut_short:
+            reply = self._handle(call, match)
+            content = reply.content()
+            return replace(reply, raw=content[: len(content) // 2])
         if fault.after_handling:
             reply = self._handle(call, match)
             await anyio.sleep(fault.delay_seconds)

@@ -21,6 +21,8 @@ class Fault:
     delay_seconds: float = 0.0
     hang: bool = False
     malformed: bool = False
+    # Serve the real answer with only its first half: a connection that ended early (a file cut short).
+    cut_short: bool = False
     after_handling: bool = False
     # Let this many matching requests through untouched first (e.g. fail the read after a write, not before).
     skip: int = 0

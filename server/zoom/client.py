@@ -46,6 +46,8 @@ def meeting_uuid_segment(meeting_uuid: str) -> str:
 
 # Zoom redirects a download once, to its storage host; a few more hops are tolerated, never a loop.
 MAX_DOWNLOAD_REDIRECTS = 5
+# A transcript is text: ten hours of speech is about 1 MB of WebVTT. Anything far larger is not one.
+MAX_DOWNLOAD_BYTES = 20_000_000
 
 
 class ZoomClient:
@@ -149,12 +151,18 @@ class ZoomClient:
         """Zoom reads summaries by instance uuid (see list_past_instances), not by meeting id."""
         return await self._get(f"/meetings/{meeting_uuid_segment(meeting_uuid)}/meeting_summary", MeetingSummaryRecord)
 
-    async def download_text(self, url: str) -> str:
+    async def download_text(self, url: str, *, expected_bytes: int | None = None) -> str:
         """Fetch a recording file (a transcript), following Zoom's redirect to its signed storage URL.
 
         The bearer token goes only to Zoom's own hosts, checked on every hop: a hop elsewhere (a signed
-        storage URL needs no token) is fetched without it, and only over https.
+        storage URL needs no token) is fetched without it, and only over https. `expected_bytes` is the
+        file's `file_size` as Zoom lists it: a download of another size was cut short (or is not that file).
         """
+        if expected_bytes is not None and expected_bytes > MAX_DOWNLOAD_BYTES:
+            raise ZoomInvalidResponse(
+                f"the recording file is {expected_bytes:,} bytes; this server reads files of at most "
+                f"{MAX_DOWNLOAD_BYTES:,} bytes"
+            )
         if not self._is_zoom_host(url):
             raise ZoomInvalidResponse("a recording download URL did not point at Zoom; refusing to send the token")
         response = await self._send("GET", url, idempotent=True, absolute=True, redirects_ok=True)
@@ -173,6 +181,11 @@ class ZoomClient:
         if response.headers.get("content-type", "").startswith("text/html"):
             # Zoom answers a download it refuses with a 200 sign-in page, not an error status.
             raise ZoomInvalidResponse("Zoom answered the recording download with a sign-in page, not the file")
+        if expected_bytes is not None and len(response.content) != expected_bytes:
+            raise ZoomInvalidResponse(
+                f"the recording download gave {len(response.content):,} bytes where Zoom lists {expected_bytes:,} "
+                "for the file (cut short on the way, or not that file); try again"
+            )
         return response.text
 
     def _is_zoom_host(self, url: str) -> bool:

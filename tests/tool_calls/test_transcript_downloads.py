@@ -16,8 +16,10 @@ from tests.conftest import sandbox_settings
 from tests.tool_calls.conftest import call_error, call_ok
 from zoom_mcp.server.app import create_app
 from zoom_mcp.server.sandbox import SANDBOX_ORIGIN, Sandbox
+from zoom_mcp.server.sandbox.faults import Fault
+from zoom_mcp.server.sandbox.model import RecordingFile
 from zoom_mcp.server.zoom.auth import StaticToken
-from zoom_mcp.server.zoom.client import MAX_DOWNLOAD_REDIRECTS, ZoomClient
+from zoom_mcp.server.zoom.client import MAX_DOWNLOAD_BYTES, MAX_DOWNLOAD_REDIRECTS, ZoomClient
 from zoom_mcp.server.zoom.errors import ZoomInvalidResponse
 from zoom_mcp.server.zoom.http import ZoomHTTP
 from zoom_mcp.server.zoom.retry import RetryPolicy
@@ -128,3 +130,27 @@ async def test_a_recording_with_its_own_timezone_says_nothing_about_the_host(cli
 def test_the_sandbox_origin_is_the_api_origin() -> None:
     """The first row above relies on it: the sandbox's download host is the configured API's own origin."""
     assert sandbox_settings(Sandbox()).api_base_url.startswith(SANDBOX_ORIGIN)
+
+
+def transcript_file_of(sandbox: Sandbox, uuid: str) -> RecordingFile:
+    instance = next(instance for instance in sandbox.state.instances if instance.uuid == uuid)
+    return next(file for file in instance.files if file.file_type == "TRANSCRIPT")
+
+
+async def test_a_download_cut_short_is_an_error_not_a_shorter_transcript(client: Client, sandbox: Sandbox) -> None:
+    uuid = await a_recorded_uuid(client)
+    listed_size = transcript_file_of(sandbox, uuid).file_size
+    sandbox.inject(Fault(method="GET", path="/rec/storage/.*", cut_short=True))
+    message = await call_error(client, "get_meeting_transcript", {"meeting_id_or_uuid": uuid})
+    assert f"{listed_size // 2:,} bytes where Zoom lists {listed_size:,}" in message
+    assert "try again" in message
+    # Nothing was cut the second time: the same call answers the whole transcript.
+    assert (await call_ok(client, "get_meeting_transcript", {"meeting_id_or_uuid": uuid}))["total_cues"] > 0
+
+
+async def test_a_file_too_large_to_be_a_transcript_is_not_downloaded(client: Client, sandbox: Sandbox) -> None:
+    uuid = await a_recorded_uuid(client)
+    transcript_file_of(sandbox, uuid).file_size = MAX_DOWNLOAD_BYTES + 1
+    message = await call_error(client, "get_meeting_transcript", {"meeting_id_or_uuid": uuid})
+    assert f"at most {MAX_DOWNLOAD_BYTES:,} bytes" in message
+    assert hops(sandbox) == []
