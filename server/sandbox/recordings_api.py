@@ -17,6 +17,11 @@ from zoom_mcp.server.sandbox.views import recording_meeting
 MAX_PAGE_SIZE = 300
 MAX_RANGE = timedelta(days=31)
 SIGNED_URL_LIFETIME = timedelta(minutes=5)
+# What Zoom serves for a download it refuses: a 200 sign-in page, not an error status (zoom-api-notes §10).
+SIGN_IN_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Zoom</title></head><body><p>Only the host can download this recording. "
+    b"Please sign in to download.</p></body></html>"
+)
 # Signs the sandbox's storage URLs; a fake's key, not a secret.
 _SIGNING_KEY = b"zoom-mcp-sandbox-storage"
 
@@ -90,7 +95,10 @@ def download_file(backend: Backend, call: Call) -> Reply:
     found = backend.state.recording_file(file_id)
     token = bearer_token(call.headers.get("authorization"))
     if found is None or token is None or token != found[0].download_access_token:
-        backend.tokens.check(token, call.now)
+        try:
+            backend.tokens.check(token, call.now)
+        except ApiError:
+            return Reply(200, raw=SIGN_IN_PAGE, content_type="text/html; charset=utf-8")
     if found is None:
         raise ApiError(404, 3301, "This recording does not exist.")
     expires = int((call.now + SIGNED_URL_LIFETIME).timestamp())

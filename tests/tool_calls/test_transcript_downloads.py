@@ -154,3 +154,16 @@ async def test_a_file_too_large_to_be_a_transcript_is_not_downloaded(client: Cli
     message = await call_error(client, "get_meeting_transcript", {"meeting_id_or_uuid": uuid})
     assert f"at most {MAX_DOWNLOAD_BYTES:,} bytes" in message
     assert hops(sandbox) == []
+
+
+async def test_the_sandbox_refuses_a_download_like_zoom_and_the_client_says_so(
+    client: Client, sandbox: Sandbox, retry: RetryPolicy
+) -> None:
+    """Zoom refuses a download with a 200 sign-in page: a token it does not take must not read as the file."""
+    file = transcript_file_of(sandbox, await a_recorded_uuid(client))
+    api_base_url = sandbox_settings(sandbox).api_base_url
+    async with ZoomHTTP(timeout_seconds=5, retry=retry, transport=sandbox.transport()) as http:
+        zoom = ZoomClient(http, api_base_url=api_base_url, tokens=StaticToken(SecretStr("not-a-zoom-token")))
+        with pytest.raises(ZoomInvalidResponse, match="sign-in page"):
+            await zoom.download_text(f"{SANDBOX_ORIGIN}/rec/download/{file.id}", expected_bytes=int(file.file_size))
+    assert [(hop.path.split("/")[2], hop.status) for hop in hops(sandbox)] == [("download", 200)]
