@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from zoom_mcp.server.hosted.client_metadata import host_of, looks_like_metadata_url
 from zoom_mcp.server.hosted.grants import GrantVault, StoredGrant
 from zoom_mcp.server.hosted.oauth import CONSENT_PATH, PENDING_SECONDS, PendingAuthorization, ZoomSignInProvider, digest
 from zoom_mcp.server.hosted.state import StateStore
@@ -72,6 +73,8 @@ class ConsentFlow:
     http: ZoomHTTP
     api_base_url: str
     public_url: str
+    # RFC 9207: every authorization response we send a client names us (as our metadata spells it).
+    issuer: str
 
     @property
     def callback_url(self) -> str:
@@ -106,8 +109,8 @@ class ConsentFlow:
         name = client.client_name or "An unnamed application"
         body = f"""
 <h1>Allow {html.escape(name)} to use Zoom as you?</h1>
-<p><b>{html.escape(name)}</b> (client id <code>{html.escape(pending.client_id)}</code>) asks to connect to this Zoom
-MCP server. If you allow it, you will sign in to Zoom next, and then be sent back to:</p>
+{_who_is_asking(name, pending.client_id)}
+<p>If you allow it, you will sign in to Zoom next, and then be sent back to:</p>
 <p><code>{html.escape(pending.redirect_uri)}</code></p>
 <p>It may: {html.escape(WHAT_IT_MAY_DO)}</p>
 <p>Only allow it if you started this sign-in yourself and you recognise that address.</p>
@@ -146,7 +149,7 @@ MCP server. If you allow it, you will sign in to Zoom next, and then be sent bac
         if await self.provider.take_pending(request_id) is None:
             return _page("This sign-in link was already used. Start again from your MCP client.", 400)
         if form.get("decision") != "allow":
-            return _back_to_client(pending, error="access_denied", error_description="The person denied access.")
+            return self._back_to_client(pending, error="access_denied", error_description="The person denied access.")
         zoom_state, verifier = secrets.token_urlsafe(32), new_code_verifier()
         minted = _ZoomState(request=pending, browser=pending.browser, verifier=verifier)
         await self.state.put(
@@ -167,7 +170,9 @@ MCP server. If you allow it, you will sign in to Zoom next, and then be sent bac
         pending = minted.request
         code = request.query_params.get("code")
         if not code:
-            return _back_to_client(pending, error="access_denied", error_description="Zoom sign-in was not completed.")
+            return self._back_to_client(
+                pending, error="access_denied", error_description="Zoom sign-in was not completed."
+            )
         try:
             grant = await self.zoom.exchange_code(code=code, verifier=minted.verifier, redirect_uri=self.callback_url)
             me = await ZoomClient(
@@ -175,7 +180,7 @@ MCP server. If you allow it, you will sign in to Zoom next, and then be sent bac
             ).get_user("me")
         except ZoomError as error:
             logger.warning("Zoom sign-in failed at the code exchange: %s", type(error).__name__)
-            return _back_to_client(pending, error="server_error", error_description="Zoom refused the sign-in.")
+            return self._back_to_client(pending, error="server_error", error_description="Zoom refused the sign-in.")
         user = SignedInUser(id=me.id, email=me.email or "", display_name=me.display_name or "")
         store = StoredGrant(self.state, self.vault, me.id)
         # Under the person's lock: a refresh of their previous grant must not overwrite this newer one.
@@ -183,14 +188,29 @@ MCP server. If you allow it, you will sign in to Zoom next, and then be sent bac
             await slot.save(replace(grant, user=user))
         our_code = await self.provider.issue_code(pending, subject=me.id)
         logger.info("Zoom user %s signed in for client %s", me.id, pending.client_id)
-        response = _back_to_client(pending, code=our_code)
+        response = self._back_to_client(pending, code=our_code)
         response.delete_cookie(self.cookie_name, path="/", secure=self.secure, httponly=True, samesite="lax")
         return response
 
+    def _back_to_client(self, pending: PendingAuthorization, **params: str) -> RedirectResponse:
+        location = construct_redirect_uri(pending.redirect_uri, state=pending.state, iss=self.issuer, **params)
+        return RedirectResponse(location, status_code=302, headers={"Cache-Control": "no-store"})
 
-def _back_to_client(pending: PendingAuthorization, **params: str) -> RedirectResponse:
-    location = construct_redirect_uri(pending.redirect_uri, state=pending.state, **params)
-    return RedirectResponse(location, status_code=302, headers={"Cache-Control": "no-store"})
+
+def _who_is_asking(name: str, client_id: str) -> str:
+    """Who asks, saying which part is verified: any client can call itself anything."""
+    if looks_like_metadata_url(client_id):
+        host = html.escape(host_of(client_id))
+        return (
+            f"<p>An application published by <b>{host}</b> asks to connect to this Zoom MCP server. It calls itself "
+            f"<b>{html.escape(name)}</b>; only <b>{host}</b> is verified (its description is at "
+            f"<code>{html.escape(client_id)}</code>).</p>"
+        )
+    return (
+        f"<p>An application calling itself <b>{html.escape(name)}</b> (client id "
+        f"<code>{html.escape(client_id)}</code>, registered without verification) asks "
+        "to connect to this Zoom MCP server.</p>"
+    )
 
 
 def _page(body: str, status: int) -> HTMLResponse:

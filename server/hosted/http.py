@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 import anyio
 import uvicorn
-from mcp.server.auth.routes import create_auth_routes
 from mcp.server.auth.settings import AuthSettings, ClientRegistrationOptions, RevocationOptions
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import RequestBodyLimitMiddleware, TransportSecuritySettings
@@ -28,6 +27,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zoom_mcp.server.hosted.apikeys import ApiKeyVerifier
+from zoom_mcp.server.hosted.authorization_server import authorization_server_routes, issuer_identifier
+from zoom_mcp.server.hosted.client_metadata import ClientMetadataDocuments
 from zoom_mcp.server.hosted.consent import ConsentFlow
 from zoom_mcp.server.hosted.grants import GrantVault, PersonalTokens
 from zoom_mcp.server.hosted.oauth import SCOPE, ZoomSignInProvider
@@ -173,7 +174,10 @@ class HostedOAuth:
         self.vault = GrantVault(settings.state_key)
         url = settings.state_url.get_secret_value() if settings.state_url else None
         self.state = open_state_store(url)
-        self.provider = ZoomSignInProvider(self.state, issuer_url=public_url, resource_url=resource_url)
+        self.documents = ClientMetadataDocuments(self.state, allow_loopback=settings.allow_loopback_client_metadata)
+        self.provider = ZoomSignInProvider(
+            self.state, issuer_url=public_url, resource_url=resource_url, documents=self.documents
+        )
 
     def auth_settings(self) -> AuthSettings:
         return AuthSettings(
@@ -206,15 +210,9 @@ class HostedOAuth:
             http=http,
             api_base_url=self._zoom.api_base_url,
             public_url=self.public_url,
+            issuer=issuer_identifier(auth),
         )
-        app.router.routes.extend(
-            create_auth_routes(
-                provider=self.provider,
-                issuer_url=auth.issuer_url,
-                client_registration_options=auth.client_registration_options,
-                revocation_options=auth.revocation_options,
-            )
-        )
+        app.router.routes.extend(authorization_server_routes(self.provider, auth))
         app.router.routes.extend(consent.routes())
         inner = app.router.lifespan_context
 
@@ -225,6 +223,7 @@ class HostedOAuth:
                     yield state
                 finally:
                     await http.aclose()
+                    await self.documents.aclose()
                     await self.state.aclose()
 
         app.router.lifespan_context = lifespan

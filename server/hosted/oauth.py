@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
 import time
 from typing import Any
@@ -31,8 +32,11 @@ from mcp.server.auth.provider import (
 from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
 from pydantic import BaseModel, ValidationError
 
+from zoom_mcp.server.hosted.client_metadata import ClientMetadataDocuments, ClientMetadataError, looks_like_metadata_url
 from zoom_mcp.server.hosted.grants import grant_key
 from zoom_mcp.server.hosted.state import StateStore
+
+logger = logging.getLogger(__name__)
 
 ACCESS_TOKEN_SECONDS = 3600
 REFRESH_TOKEN_SECONDS = 30 * 24 * 3600
@@ -75,14 +79,32 @@ class _Issued(BaseModel):
 class ZoomSignInProvider:
     """`OAuthAuthorizationServerProvider` whose authorize step is our consent page, then Zoom."""
 
-    def __init__(self, state: StateStore, *, issuer_url: str, resource_url: str) -> None:
+    def __init__(
+        self,
+        state: StateStore,
+        *,
+        issuer_url: str,
+        resource_url: str,
+        documents: ClientMetadataDocuments | None = None,
+    ) -> None:
         self._state = state
         self.issuer_url = issuer_url
         self.resource_url = resource_url
+        self.documents = documents or ClientMetadataDocuments(state)
 
     # -- clients --------------------------------------------------------------------------------------
 
     async def get_client(self, client_id: str) -> OAuthClientInformationFull | None:
+        """A registered client (RFC 7591), or one named by the URL of its metadata document (SEP-991)."""
+        if looks_like_metadata_url(client_id):
+            try:
+                client = await self.documents.resolve(client_id)
+            except ClientMetadataError as error:
+                # The SDK answers "client not found"; the reason goes to our log (client ids are public).
+                logger.warning("Client %.200s refused: %s", client_id, error)
+                return None
+            # One scope here, whatever the document asks for.
+            return client.model_copy(update={"scope": SCOPE})
         stored = await self._state.get(f"client:{client_id}")
         if stored is None:
             return None

@@ -39,6 +39,11 @@ class HostedSettings(BaseSettings):
     # Fernet key(s) for Zoom grants at rest; comma-separated to rotate (the first encrypts).
     state_key: SecretStr | None = Field(default=None, description="oauth: Fernet key encrypting Zoom grants at rest")
 
+    # Development and tests only: client ID metadata documents are otherwise never fetched from loopback.
+    allow_loopback_client_metadata: bool = Field(
+        default=False, description="oauth, dev/tests only: fetch client ID metadata documents from loopback too"
+    )
+
     def api_key_list(self) -> list[str]:
         if self.api_keys is None:
             return []

@@ -56,12 +56,13 @@ async def oauth_server(
     key: str,
     port: int | None = None,
     public_url: str | None = None,
+    extra_env: Mapping[str, str] | None = None,
 ) -> AsyncIterator[RunningServer]:
     """An oauth-mode server on `port` (default: a free one); its public URL defaults to its own address."""
     port = port or free_port()
     public_url = public_url or f"http://127.0.0.1:{port}"
     sandbox.allow_redirect_uri(f"{public_url}/oauth/zoom/callback")
-    env = oauth_environment(sandbox, sandbox_origin, public_url, state_url, key)
+    env = {**oauth_environment(sandbox, sandbox_origin, public_url, state_url, key), **(extra_env or {})}
     async with hosted_server(cwd, env=env, args=(), serve_args=("--port", str(port))) as server:
         yield server
 
@@ -137,7 +138,17 @@ class MemoryTokens:
         self.client = client_info
 
 
-def oauth_provider(mcp_url: str, browser: Browser, storage: MemoryTokens) -> OAuthClientProvider:
+def oauth_provider(
+    mcp_url: str,
+    browser: Browser,
+    storage: MemoryTokens,
+    *,
+    client_metadata_url: str | None = None,
+    forged_iss: str | None = None,
+) -> OAuthClientProvider:
+    """The SDK's OAuth client; `client_metadata_url` makes it use a metadata document where the server offers it,
+    `forged_iss` replaces the RFC 9207 `iss` the browser landed with (an authorization response mix-up)."""
+
     async def redirect(url: str) -> None:
         await browser.open(url)
 
@@ -146,7 +157,8 @@ def oauth_provider(mcp_url: str, browser: Browser, storage: MemoryTokens) -> OAu
         query = parse_qs(urlsplit(browser.landed).query)
         if "error" in query:
             raise PermissionError(query["error"][0])
-        return AuthorizationCodeResult(code=query["code"][0], state=query.get("state", [None])[0])
+        iss = query.get("iss", [None])[0] if forged_iss is None else forged_iss
+        return AuthorizationCodeResult(code=query["code"][0], state=query.get("state", [None])[0], iss=iss)
 
     metadata = OAuthClientMetadata(
         client_name="Test MCP client",
@@ -155,7 +167,14 @@ def oauth_provider(mcp_url: str, browser: Browser, storage: MemoryTokens) -> OAu
         response_types=["code"],
         token_endpoint_auth_method="client_secret_post",
     )
-    return OAuthClientProvider(mcp_url, metadata, storage, redirect_handler=redirect, callback_handler=callback)
+    return OAuthClientProvider(
+        mcp_url,
+        metadata,
+        storage,
+        redirect_handler=redirect,
+        callback_handler=callback,
+        client_metadata_url=client_metadata_url,
+    )
 
 
 @asynccontextmanager
@@ -166,8 +185,10 @@ async def signed_in_client(
     *,
     mode: str = "auto",
     headers: Mapping[str, str] | None = None,
+    client_metadata_url: str | None = None,
+    forged_iss: str | None = None,
 ) -> AsyncIterator[Client]:
-    auth = oauth_provider(mcp_url, browser, storage)
+    auth = oauth_provider(mcp_url, browser, storage, client_metadata_url=client_metadata_url, forged_iss=forged_iss)
     async with (
         httpx2.AsyncClient(auth=auth, headers=dict(headers or {}), timeout=60) as http,
         Client(streamable_http_client(mcp_url, http_client=http), mode=mode) as client,  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ import re
 import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 import pytest
@@ -45,6 +46,9 @@ async def test_sign_in_with_zoom_then_call_tools_as_that_person(tmp_path: Path, 
         log = server.log
     assert me["id"] == person.id
     assert created["topic"] == "as myself"
+    # RFC 9207: the authorization response names its issuer, as our metadata spells it (the SDK checked it).
+    assert browser.landed is not None
+    assert parse_qs(urlsplit(browser.landed).query)["iss"] == [f"{server.origin}"]
     consent = browser.pages[0]
     assert "Test MCP client" in consent
     assert "http://127.0.0.1:9/mcp-client/callback" in consent
@@ -75,6 +79,8 @@ async def test_unauthenticated_requests_get_401_pointing_at_the_metadata(
     assert resource["resource"].rstrip("/") == server.mcp_url
     assert server_metadata["code_challenge_methods_supported"] == ["S256"]
     assert server_metadata["registration_endpoint"].endswith("/register")
+    assert server_metadata["authorization_response_iss_parameter_supported"] is True
+    assert server_metadata["client_id_metadata_document_supported"] is True
 
 
 async def test_our_refresh_tokens_rotate_and_a_revoked_zoom_grant_sends_the_client_back_to_sign_in(
@@ -141,9 +147,39 @@ async def test_denying_on_our_consent_page_sends_nobody_to_zoom(tmp_path: Path, 
         await browser.aclose()
     assert browser.landed is not None
     assert "error=access_denied" in browser.landed
+    assert parse_qs(urlsplit(browser.landed).query)["iss"] == [server.origin]
     assert len(browser.pages) == 1  # our consent page only: Zoom's was never shown
     assert sandbox.live_user_grants == 0
     assert storage.tokens is None
+
+
+async def test_the_sdk_client_refuses_an_authorization_response_from_another_issuer(
+    tmp_path: Path, zoom: tuple[Sandbox, str]
+) -> None:
+    """RFC 9207 mix-up defence: we advertise `iss`, so a response naming another issuer (or none) is refused."""
+    sandbox, origin = zoom
+    async with oauth_server(
+        tmp_path, sandbox, origin, state_url=f"sqlite:///{tmp_path}/state.sqlite3", key=new_state_key()
+    ) as server:
+        browser, storage = Browser(), MemoryTokens()
+        failed: BaseException | None = None
+        try:
+            async with signed_in_client(server.mcp_url, browser, storage, forged_iss="https://attacker.example"):
+                pass
+        except BaseException as error:  # the SDK may wrap the refusal in exception groups
+            failed = error
+        await browser.aclose()
+    assert failed is not None, "the client should refuse an authorization response from another issuer"
+    assert "iss mismatch" in repr(failed) or any("iss mismatch" in repr(e) for e in _leaves(failed))
+    assert browser.landed is not None
+    assert "code=" in browser.landed  # the response itself was fine: only its issuer was forged
+    assert storage.tokens is None
+
+
+def _leaves(error: BaseException) -> list[BaseException]:
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for inner in error.exceptions for leaf in _leaves(inner)]
+    return [error, *([error.__cause__] if error.__cause__ else []), *([error.__context__] if error.__context__ else [])]
 
 
 async def test_consent_is_bound_to_the_browser_and_single_use(tmp_path: Path, zoom: tuple[Sandbox, str]) -> None:
@@ -219,7 +255,9 @@ async def test_a_token_for_another_resource_is_refused(tmp_path: Path, zoom: tup
             },
         )
     assert answer.status_code == 302
-    assert "error=invalid_target" in answer.headers["location"]
+    error = parse_qs(urlsplit(answer.headers["location"]).query)
+    assert error["error"] == ["invalid_target"]
+    assert error["iss"] == [server.origin]  # the SDK's own error redirects carry iss too
 
 
 def test_oauth_mode_refuses_to_start_without_a_state_key(tmp_path: Path) -> None:
