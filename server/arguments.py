@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from mcp.server.mcpserver.tools.base import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
-from pydantic import ConfigDict, ValidationError
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError, core_schema
 
 # Text that went through a lossy decode: U+FFFD stands for bytes that were not UTF-8 (the stdio transport
 # decodes with errors="replace"), and a lone surrogate cannot be encoded for Zoom at all.
@@ -25,6 +27,69 @@ _BROKEN_TEXT = re.compile("[\ufffd\ud800-\udfff]")
 _SHOWN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}")
 MAX_PROBLEMS = 5
 MAX_PROBLEM_CHARS = 160
+
+
+@dataclass(frozen=True)
+class Matches:
+    r"""A string's `pattern`: published in the schema, and run by the server exactly as a client reads it.
+
+    JSON Schema patterns are ECMA-262 regular expressions, where `\d` and `\w` are ASCII only; Python's re
+    (and pydantic's Rust regex, behind `Field(pattern=...)`) read them as Unicode classes and would let '١٢٣'
+    pass a `^\d+$` that every client refuses. The server runs the pattern as ECMA-262 reads it: compiled with
+    re.ASCII (`\d`, `\w`, classes, `\xHH` and `\uHHHH` escapes alike), searched for (a JSON Schema
+    pattern is not implicitly anchored), with `$` as the end of the text (Python's `$` also matches before
+    a final newline). Constructs the two read differently (`\s`, `.`, `\Z`, Python's own
+    groups) are refused when the pattern is defined.
+
+        Annotated[str, Matches(r"^\d{1,20}$", "must be digits")]
+    """
+
+    pattern: str
+    message: str
+    regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "regex", ecma_regex(self.pattern))
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["pattern"] = self.pattern
+        return json_schema
+
+    def _check(self, value: str) -> str:
+        if not self.regex.search(value):
+            raise ValueError(self.message)
+        return value
+
+
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    """An ECMA-262 pattern compiled to mean in Python what it means to a JSON Schema validator (use `search`).
+
+    re.ASCII, and `$` (outside a class) as `\\Z`, since Python's `$` also matches before a final newline; a
+    construct the two read differently is refused (ValueError).
+    """
+    python: list[str] = []
+    index, in_class = 0, False
+    while index < len(pattern):
+        character = pattern[index]
+        step = pattern[index : index + 2] if character == "\\" else character
+        different = step in _READ_DIFFERENTLY_ESCAPES or (not in_class and step == ".")
+        if different or (not in_class and pattern.startswith(("[]", "[^]"), index)):  # ECMA-262: empty class
+            raise ValueError(f"{pattern!r}: {step!r} is read differently by ECMA-262 and Python")
+        if not in_class and pattern.startswith("(?", index) and not pattern.startswith(("(?:", "(?=", "(?!"), index):
+            raise ValueError(f"{pattern!r}: only (?:, (?= and (?! groups read the same in ECMA-262 and Python")
+        in_class = step != "]" if in_class else step == "["
+        python.append(r"\Z" if step == "$" and not in_class else step)
+        index += len(step)
+    return re.compile("".join(python), re.ASCII)
+
+
+# `\s`, `\S`: Unicode spaces to ECMA-262, ASCII ones under re.ASCII; `\A`, `\Z`, `\z`: Python's anchors,
+# letters to ECMA-262. (`.` outside a class, refused too, also stops at U+2028 in ECMA-262.)
+_READ_DIFFERENTLY_ESCAPES = {r"\s", r"\S", r"\A", r"\Z", r"\z"}
 
 
 class ExactArguments(FuncMetadata):

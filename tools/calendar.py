@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Annotated
 from zoneinfo import ZoneInfo
-
-from pydantic import Field
 
 from zoom_mcp.server.zoom import models
 from zoom_mcp.server.zoom.client import ZoomClient
 from zoom_mcp.tools.errors import InvalidArguments
-from zoom_mcp.tools.params import DATE_PATTERN
 from zoom_mcp.tools.views import MeetingPage, MeetingSummary, known_zone
 
 # Zoom's page maximum, and how many such pages one call reads: 1,500 meetings.
@@ -26,7 +22,6 @@ MAX_ZOOM_PAGES = 5
 # Every series in a range costs one GET /meetings/{id}; beyond this many the answer says it is incomplete.
 MAX_SERIES = 40
 MAX_RANGE_DAYS = 31
-DateText = Annotated[str, Field(pattern=DATE_PATTERN)]
 RECURRING_FIXED_TIME = 8
 RECURRING_NO_FIXED_TIME = 3
 

@@ -13,12 +13,13 @@ from zoom_mcp.server.zoom.client import ZoomClient
 from zoom_mcp.server.zoom.errors import ZoomNotFound
 from zoom_mcp.server.zoom.models import Meeting, MeetingRequest, MeetingSettings
 from zoom_mcp.server.zoom.vocabulary import MEETING_TYPE_CODES, MEETING_TYPES, RECURRING_MEETING_TYPES
-from zoom_mcp.tools.calendar import MAX_RANGE_DAYS, DateRange, DateText, calendar_page, check_dates, topic_search
+from zoom_mcp.tools.calendar import MAX_RANGE_DAYS, DateRange, calendar_page, check_dates, topic_search
 from zoom_mcp.tools.context import ZoomContext, tool_result, zoom_access, zoom_client
 from zoom_mcp.tools.errors import InvalidArguments, reported_to_the_model
 from zoom_mcp.tools.params import (
     Agenda,
     AutoRecording,
+    DateText,
     Duration,
     HostVideo,
     JoinBeforeHost,

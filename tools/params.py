@@ -12,31 +12,34 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
+from zoom_mcp.server.arguments import Matches
 from zoom_mcp.server.zoom.timezones import is_zoom_timezone, nearest_zoom_timezone
 
-# Patterns are written so that JSON Schema (ECMA-262), Python's re and pydantic's Rust regex read them
-# alike: explicit ASCII ranges instead of \d or \s, whose meaning differs between the three (a Unicode
-# digit such as U+0661 is \d to Python and Rust; U+FEFF is \s to ECMA-262 only).
-# Anything that could end the path segment or smuggle in another request part is refused outright,
-# even though the client also percent-encodes: a clear message beats a puzzling 404. So are control
-# characters, Unicode spaces, zero-width and bidi marks, U+FEFF and U+FFFD (bytes that were not UTF-8).
-USER_ID_PATTERN = r"^[^/?#%\\\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff\ufffd]+$"
+# Patterns are ECMA-262 regular expressions, as JSON Schema reads them, and the server runs each one the
+# same way (Matches): `\d` is an ASCII digit, never U+0661 or U+FF11.
+# A user id is a path segment: anything that could end it or smuggle in another request part is refused
+# outright, even though the client also percent-encodes (a clear message beats a puzzling 404), and so are
+# "." and "..", which a URL resolves as path steps. So are control characters (C0, DEL, C1), Unicode spaces,
+# zero-width and bidi marks (U+00A0, U+1680, U+3000, and the whole General Punctuation block U+2000-U+206F,
+# whose other characters, dashes, quotes and bullets, belong in no address or id), U+FEFF and U+FFFD
+# (bytes that were not UTF-8). Other non-ASCII letters stay: 'zoë@example.com' is an address.
+USER_ID = Matches(
+    r"^(?!\.\.?$)[^/?#%\\\x00-\x20\x7f-\xa0\u1680\u2000-\u206f\u3000\ufeff\ufffd]+$",
+    "must be 'me', a Zoom user id or an email address, without '/', '?', '#', '%', '\\', spaces or control characters",
+)
 # The years Zoom schedules in, stated in the schema; also keeps every offset arithmetic in range.
 FIRST_YEAR, LAST_YEAR = 2000, 2099
-_DAY = r"20[0-9]{2}-[0-9]{2}-[0-9]{2}"
-_MINUTE = r"[0-9]{2}:[0-9]{2}"
-DATE_PATTERN = f"^{_DAY}$"
-DATE_TIME_PATTERN = rf"^{_DAY}T{_MINUTE}(:[0-9]{{2}}(\.[0-9]{{1,6}})?)?(Z|[+-]{_MINUTE})?$"
-UTC_DATE_TIME_PATTERN = f"^{_DAY}T{_MINUTE}:[0-9]{{2}}Z$"
-
-
-def _user_id(value: str) -> str:
-    if value in {".", ".."} or not re.fullmatch(USER_ID_PATTERN, value):
-        raise ValueError(
-            "must be 'me', a Zoom user id or an email address, without '/', '?', '#', '%', '\\', spaces or "
-            "control characters"
-        )
-    return value
+_DAY = r"20\d\d-\d\d-\d\d"
+DATE = Matches(f"^{_DAY}$", f"must be a date yyyy-mm-dd in {FIRST_YEAR}-{LAST_YEAR}")
+# Beyond the pattern, the server checks only the calendar (real_date_time): 30 February, hour 24, minute 60.
+DATE_TIME = Matches(
+    rf"^{_DAY}T\d\d:\d\d(:\d\d(\.\d{{1,6}})?)?(Z|[+-]\d\d:\d\d)?$",
+    f"must be an ISO 8601 date-time in {FIRST_YEAR}-{LAST_YEAR} such as '2030-05-01T15:00:00Z', "
+    "'2030-05-01T15:00:00+02:00', or '2030-05-01T15:00:00' together with timezone",
+)
+UTC_DATE_TIME = Matches(
+    rf"^{_DAY}T\d\d:\d\d:\d\dZ$", f"must be a UTC date-time in {FIRST_YEAR}-{LAST_YEAR} such as '2030-05-01T15:00:00Z'"
+)
 
 
 def _zoom_timezone(value: str) -> str:
@@ -45,19 +48,6 @@ def _zoom_timezone(value: str) -> str:
             f"not a timezone Zoom accepts (an IANA name from Zoom's list); the nearest is "
             f"'{nearest_zoom_timezone(value)}'"
         )
-    return value
-
-
-def _iso_datetime(value: str) -> str:
-    if not re.fullmatch(DATE_TIME_PATTERN, value):
-        raise ValueError(
-            f"must be an ISO 8601 date-time in {FIRST_YEAR}-{LAST_YEAR} such as '2030-05-01T15:00:00Z', "
-            "'2030-05-01T15:00:00+02:00', or '2030-05-01T15:00:00' together with timezone"
-        )
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError("is not a real date and time (check the day of the month and the hour)") from None
     return value
 
 
@@ -70,15 +60,15 @@ def real_date_time(value: str) -> str:
     return value
 
 
+DateText = Annotated[str, DATE]
+UtcDateTimeText = Annotated[str, UTC_DATE_TIME, AfterValidator(real_date_time)]
 UserId = Annotated[
     str,
     Field(
         description="'me', a Zoom user id, or an email address.",
-        min_length=1,
         max_length=254,
-        json_schema_extra={"pattern": USER_ID_PATTERN},
     ),
-    AfterValidator(_user_id),
+    USER_ID,
 ]
 PageSize = Annotated[int, Field(ge=1, le=300, description="Items per page.")]
 NextPageToken = Annotated[
@@ -122,9 +112,8 @@ MeetingId = Annotated[
     ),
 ]
 OccurrenceId = Annotated[
-    str | None,
+    Annotated[str, Matches(r"^\d{1,20}$", "must be an occurrence id (digits), from get_meeting")] | None,
     Field(
-        pattern=r"^[0-9]{1,20}$",
         description="One occurrence of a series (from get_meeting); omit for the whole series.",
     ),
 ]
@@ -132,13 +121,11 @@ OccurrenceId = Annotated[
 _TopicText = Annotated[str, Field(min_length=1, max_length=200)]
 _AgendaText = Annotated[str, Field(max_length=2000)]
 _Minutes = Annotated[int, Field(ge=1, le=1440)]
-_PasscodeText = Annotated[str, Field(min_length=1, max_length=10, pattern=r"^[A-Za-z0-9@_*-]+$")]
-TimezoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_zoom_timezone)]
-_DateTimeText = Annotated[
-    str,
-    Field(min_length=16, max_length=32, json_schema_extra={"pattern": DATE_TIME_PATTERN}),
-    AfterValidator(_iso_datetime),
+_PasscodeText = Annotated[
+    str, Field(max_length=10), Matches(r"^[\w@*-]+$", "may hold letters, digits and @ - _ * only (Zoom's rule)")
 ]
+TimezoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_zoom_timezone)]
+_DateTimeText = Annotated[str, DATE_TIME, AfterValidator(real_date_time)]
 
 Topic = Annotated[_TopicText, Field(description="Meeting topic.")]
 NewTopic = Annotated[_TopicText | None, Field(description="New topic.")]
@@ -183,19 +170,12 @@ AutoRecording = Annotated[Literal["local", "cloud", "none"] | None, Field(descri
 MeetingTypeParam = Literal["instant", "scheduled", "recurring_no_fixed_time", "recurring_fixed_time"]
 
 
-# Meeting ids are digits; instance uuids are base64 (24 characters for 16 bytes). The schema states the
-# same rule (ASCII digits: Python's \d also matches U+0661, and `$` alone would let a final newline in).
-MEETING_ID_OR_UUID_PATTERN = r"^([0-9]{9,20}|[A-Za-z0-9+/=_-]{16,60})$"
-
-
-def _meeting_id_or_uuid(value: int | str) -> str:
-    text = str(value)
-    if not re.fullmatch(MEETING_ID_OR_UUID_PATTERN, text):
-        raise ValueError("must be a meeting id (9 to 20 digits) or a meeting instance uuid")
-    return text
-
+# Meeting ids are digits; instance uuids are base64 (24 characters for 16 bytes).
+MEETING_ID_OR_UUID = Matches(
+    r"^(\d{9,20}|[\w+/=-]{16,60})$", "must be a meeting id (9 to 20 digits) or a meeting instance uuid"
+)
 
 MeetingIdOrUuid = Annotated[
-    Annotated[int, Field(ge=10**8, le=2**63 - 1)] | Annotated[str, Field(pattern=MEETING_ID_OR_UUID_PATTERN)],
-    AfterValidator(_meeting_id_or_uuid),
+    Annotated[int, Field(ge=10**8, le=2**63 - 1)] | Annotated[str, MEETING_ID_OR_UUID],
+    AfterValidator(str),
 ]

@@ -14,21 +14,22 @@ from zoom_mcp.server.zoom.errors import ZoomError
 from zoom_mcp.server.zoom.transcript import parse_vtt
 from zoom_mcp.tools.context import ZoomContext, tool_result, zoom_client
 from zoom_mcp.tools.errors import InvalidArguments, reported_to_the_model
-from zoom_mcp.tools.params import DATE_PATTERN, MeetingIdOrUuid, NextPageToken, PageSize, UserId
+from zoom_mcp.tools.params import DateText, MeetingIdOrUuid, NextPageToken, PageSize, UserId
 from zoom_mcp.tools.spec import READ, Scopes, zoom_tool
 from zoom_mcp.tools.views import CueView, RecordingPage, TranscriptPage, local_time
 
 # Zoom answers one month of recordings per request.
 MAX_RANGE_DAYS = 30
-DateText = Annotated[str | None, Field(pattern=DATE_PATTERN)]
 
 
 @zoom_tool("List Zoom cloud recordings", READ, Scopes("recording:read", ("cloud_recording:read:list_user_recordings",)))
 async def list_recordings(
     ctx: ZoomContext,
     user_id: UserId = "me",
-    from_date: Annotated[DateText, Field(description="First day (2000-2099). Default: 30 days before to_date.")] = None,
-    to_date: Annotated[DateText, Field(description="Last day. Default: today (UTC).")] = None,
+    from_date: Annotated[
+        DateText | None, Field(description="First day (2000-2099). Default: 30 days before to_date.")
+    ] = None,
+    to_date: Annotated[DateText | None, Field(description="Last day. Default: today (UTC).")] = None,
     page_size: PageSize = 30,
     next_page_token: NextPageToken = None,
     include_files: Annotated[

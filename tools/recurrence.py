@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from zoom_mcp.server.zoom import models
 from zoom_mcp.server.zoom.vocabulary import RECURRENCE_TYPE_CODES, RecurrenceTypeName
-from zoom_mcp.tools.params import UTC_DATE_TIME_PATTERN, real_date_time
+from zoom_mcp.tools.params import UtcDateTimeText
 
 # Zoom's caps on repeat_interval per recurrence type (Meetings.json, recurrence.repeat_interval).
 _MAX_INTERVAL = {"daily": 99, "weekly": 50, "monthly": 10}
@@ -40,7 +40,7 @@ class RecurrenceParam(BaseModel):
     end_times: int | None = Field(
         default=None, ge=0, le=60, description="Number of occurrences; 0: no end (only without a fixed time)."
     )
-    end_date_time: Annotated[str, Field(pattern=UTC_DATE_TIME_PATTERN), AfterValidator(real_date_time)] | None = Field(
+    end_date_time: UtcDateTimeText | None = Field(
         default=None,
         description="Last possible occurrence, UTC, years 2000-2099.",
     )

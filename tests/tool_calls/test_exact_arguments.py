@@ -9,6 +9,7 @@ import pytest
 from mcp import Client
 
 from tests.tool_calls.conftest import ZoomDirect, call_error, call_ok
+from zoom_mcp.server.arguments import ecma_regex
 from zoom_mcp.server.sandbox import Sandbox
 from zoom_mcp.server.zoom.timezones import ZOOM_TIMEZONES
 
@@ -181,7 +182,11 @@ async def test_the_schema_states_the_date_bounds(client: Client) -> None:
     start_time = tools["create_meeting"].input_schema["properties"]["start_time"]
     assert "2000-2099" in start_time["description"]
     pattern = start_time["pattern"] if "pattern" in start_time else start_time["anyOf"][0]["pattern"]
-    assert pattern.startswith("^20[0-9]{2}-")
+    read_as_ecma = ecma_regex(pattern)
+    assert read_as_ecma.search("2000-01-01T00:00Z")
+    assert read_as_ecma.search("2099-12-31T23:59:59.999999-14:00")
+    assert not read_as_ecma.search("1999-12-31T23:59:59Z")
+    assert not read_as_ecma.search("2100-01-01T00:00:00Z")
 
 
 @pytest.mark.parametrize(
