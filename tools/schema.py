@@ -7,6 +7,8 @@ schemas are generated once, here, for inputs and outputs alike:
 - no `anyOf [T, {"type": "null"}]` wrappers and no `"default": null`: results leave unset fields out
   (`exclude_none`), and an omitted parameter is how a caller says "not given";
 - nested models once each, in `$defs`, referenced where they are used (pydantic's own layout);
+- a union of plain types as one list of types (`"type": ["integer", "string"]`) when each branch's limits
+  apply to its type alone (`minimum` to numbers, `pattern` to strings): the same rule, without `anyOf`;
 - output schemas give the shape (types, enums, required fields) and no prose: what a model needs to read
   a result is in the tool's description, and the views' field descriptions stay in the code. Nor do they
   repeat `additionalProperties: false`: a result never carries more than its schema says.
@@ -36,6 +38,9 @@ class CompactJsonSchema(GenerateJsonSchema):
     def nullable_schema(self, schema: core_schema.NullableSchema) -> JsonSchemaValue:
         return self.generate_inner(schema["schema"])
 
+    def union_schema(self, schema: core_schema.UnionSchema) -> JsonSchemaValue:
+        return _type_list(super().union_schema(schema))
+
     def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
         json_schema = super().default_schema(schema)
         if "default" in json_schema and json_schema["default"] is None:
@@ -51,6 +56,33 @@ class OutputJsonSchema(CompactJsonSchema):
 
     def generate(self, schema: core_schema.CoreSchema, mode: JsonSchemaMode = "validation") -> JsonSchemaValue:
         return _shape_only(super().generate(schema, mode))
+
+
+# The keywords JSON Schema applies to one type only (an instance of another type passes them).
+_KEYWORDS_OF_TYPE = {
+    "integer": {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"},
+    "number": {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"},
+    "string": {"minLength", "maxLength", "pattern"},
+    "array": {"items", "prefixItems", "minItems", "maxItems", "uniqueItems"},
+}
+
+
+def _type_list(union: JsonSchemaValue) -> JsonSchemaValue:
+    """`{"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": p}]}` as the equivalent
+    `{"type": ["integer", "string"], "minimum": 1, "pattern": p}`; any other union as it is."""
+    branches = union.get("anyOf")
+    if not isinstance(branches, list) or set(union) != {"anyOf"}:
+        return union
+    types = [branch.get("type") for branch in branches]
+    if len(set(map(str, types))) != len(types) or not all(kind in _KEYWORDS_OF_TYPE for kind in types):
+        return union
+    merged: JsonSchemaValue = {"type": types}
+    for kind, branch in zip(types, branches, strict=True):
+        limits = {key: value for key, value in branch.items() if key != "type"}
+        if not set(limits) <= _KEYWORDS_OF_TYPE[kind] or set(limits) & set(merged):
+            return union
+        merged.update(limits)
+    return merged
 
 
 def _shape_only(node: JsonSchemaValue) -> JsonSchemaValue:
