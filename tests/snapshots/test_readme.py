@@ -1,10 +1,12 @@
-"""The README's tool and scope tables are the catalogue's: regenerated, never kept by hand.
+"""The README's tool and scope tables are the catalogue's, its context-cost table the committed benchmark run's:
+regenerated, never kept by hand.
 
 After a deliberate change: UPDATE_SNAPSHOTS=1 python -m pytest tests/snapshots
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable
@@ -12,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.bench import context
 from zoom_mcp.tools import catalogue
 
 README = Path(__file__).parents[2] / "README.md"
 TABLES: dict[str, Callable[[], str]] = {
     "tool table": catalogue.readme_tool_table,
     "scope table": catalogue.readme_scope_table,
+    "context table": lambda: context.readme_table(json.loads(context.COMMITTED_RESULTS.read_text(encoding="utf-8"))),
 }
 
 
