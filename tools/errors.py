@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from mcp.server.mcpserver.exceptions import ToolError
 
 from zoom_mcp.server.zoom.errors import (
+    TokenHolder,
     ZoomAPIError,
     ZoomAuthenticationError,
     ZoomConfigError,
@@ -36,6 +37,30 @@ _TOKEN_ERROR_HINTS = {
     "unsupported_grant_type": "These credentials are not from a Server-to-Server OAuth app (or the app is not "
     "activated). Create or activate one in the Zoom App Marketplace and use its credentials.",
     "invalid_request": "Check ZOOM_ACCOUNT_ID: it must be the Account ID shown on the app's credentials page.",
+}
+
+
+# What fixes a token Zoom rejects (after the one refresh and replay the client already made), by whose it is.
+_REJECTED_TOKEN_REMEDY: dict[TokenHolder | None, str] = {
+    "account_app": "Check that the Server-to-Server OAuth app is still activated and its credentials current.",
+    "static_token": "Generate a new token (`zoom-mcp token`), or configure Server-to-Server OAuth (ZOOM_ACCOUNT_ID, "
+    "ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET) so tokens are refreshed automatically.",
+    "signed_in_user": "Sign in to Zoom again: `zoom-mcp login`.",
+    "hosted_user": "Sign in to Zoom again: reconnect this server in your assistant.",
+    None: "Check the Zoom credentials this server is configured with.",
+}
+# A missing scope (Zoom names it) or data the token may not see.
+_MISSING_ACCESS_REMEDY: dict[TokenHolder | None, str] = {
+    "account_app": "The Zoom app lacks a scope or the user lacks access. Add the scope Zoom names (see the "
+    "README's scope list) to the Server-to-Server OAuth app, or act on a user this account administers.",
+    "static_token": "The access token lacks a scope or the user lacks access. Use a token from an app with the "
+    "scope Zoom names (see the README's scope list), or act on a user it may see.",
+    "signed_in_user": "Your sign-in lacks a scope, or the data is not yours to see (a user-managed app sees only "
+    "your own: use 'me'). Add the scope Zoom names to the Zoom app (see the README's scope list), then sign in "
+    "again so the new grant carries it: `zoom-mcp login`.",
+    "hosted_user": "Your sign-in lacks a scope, or the data is not yours to see (use 'me'). Whoever runs this "
+    "server must add the scope Zoom names to its Zoom app; then reconnect this server in your assistant.",
+    None: "The credentials lack a scope or the user lacks access (see the README's scope list).",
 }
 
 
@@ -89,16 +114,9 @@ def _explain_api(error: ZoomAPIError) -> str:
     if isinstance(error, ZoomRateLimited):
         return f"{said} {_rate_limit_hint(error)}"
     if isinstance(error, ZoomAuthenticationError):
-        return (
-            f"{said} The access token was rejected. With ZOOM_ACCESS_TOKEN, generate a new token (`zoom-mcp token`) "
-            "or configure Server-to-Server OAuth (ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET) so tokens "
-            "are refreshed automatically; with OAuth, check that the app is still activated."
-        )
+        return f"{said} The access token was rejected. {_REJECTED_TOKEN_REMEDY[error.token_holder]}"
     if isinstance(error, ZoomPermissionDenied) or error.code in {4700, 4711}:
-        return (
-            f"{said} The Zoom app lacks a scope or the user lacks access. Add the scope Zoom names (see the README's "
-            "scope list) to the Server-to-Server OAuth app, or act on a user this account administers."
-        )
+        return f"{said} {_MISSING_ACCESS_REMEDY[error.token_holder]}"
     if isinstance(error, ZoomNotFound):
         return f"{said} {_not_found_hint(error.code)}"
     if error.field_errors:

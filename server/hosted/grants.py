@@ -19,7 +19,7 @@ from pydantic import SecretStr
 
 from zoom_mcp.server.hosted.settings import MAKE_STATE_KEY
 from zoom_mcp.server.hosted.state import StateStore
-from zoom_mcp.server.zoom.errors import ZoomConfigError, ZoomSignInRequired
+from zoom_mcp.server.zoom.errors import TokenHolder, ZoomConfigError, ZoomSignInRequired
 from zoom_mcp.server.zoom.grant import Grant, GrantRefresher, LockedGrant, UserOAuth
 
 logger = logging.getLogger(__name__)
@@ -120,6 +120,7 @@ class PersonalTokens:
     """
 
     can_refresh = True
+    holder: TokenHolder = "hosted_user"
 
     def __init__(self, state: StateStore, vault: GrantVault, refresher: GrantRefresher, *, client_id: str) -> None:
         self._state = state

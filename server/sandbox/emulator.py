@@ -290,6 +290,8 @@ class Sandbox:
         else:
             assert fault.status is not None
             reply = _status_reply(fault.status, fault.rate_limit_type)
+            if fault.zoom_code is not None:
+                reply = replace(reply, body={"code": fault.zoom_code, "message": fault.zoom_message or ""})
         if fault.retry_after is not None:
             reply.headers["Retry-After"] = fault.retry_after
         if fault.rate_limit_type is not None:

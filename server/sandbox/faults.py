@@ -17,6 +17,9 @@ class Fault:
     times: int = 1
     status: int | None = None
     retry_after: str | None = None
+    # Zoom's error body for `status`, when a test scripts a particular one (e.g. 4711, a missing scope).
+    zoom_code: int | None = None
+    zoom_message: str | None = None
     rate_limit_type: str | None = None
     delay_seconds: float = 0.0
     hang: bool = False

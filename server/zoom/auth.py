@@ -17,7 +17,7 @@ import httpx2
 from pydantic import SecretStr
 
 from zoom_mcp.server.zoom.credentials import ServerToServerCredentials
-from zoom_mcp.server.zoom.errors import ZoomError, ZoomInvalidResponse
+from zoom_mcp.server.zoom.errors import TokenHolder, ZoomError, ZoomInvalidResponse
 from zoom_mcp.server.zoom.http import ZoomHTTP
 
 INVALID_TOKEN_CODE = 124
@@ -31,6 +31,9 @@ class TokenProvider(Protocol):
     @property
     def can_refresh(self) -> bool: ...
 
+    @property
+    def holder(self) -> TokenHolder: ...
+
     async def token(self) -> str: ...
 
     def invalidate(self, rejected: str) -> None:
@@ -41,6 +44,7 @@ class StaticToken:
     """A token given in ZOOM_ACCESS_TOKEN: used as is, never refreshed."""
 
     can_refresh = False
+    holder: TokenHolder = "static_token"
 
     def __init__(self, token: SecretStr) -> None:
         self._token = token
@@ -82,6 +86,7 @@ class ServerToServerOAuth:
     """Server-to-Server OAuth with the `account_credentials` grant."""
 
     can_refresh = True
+    holder: TokenHolder = "account_app"
 
     def __init__(
         self,

@@ -9,7 +9,7 @@ import httpx2
 from pydantic import BaseModel, ValidationError
 
 from zoom_mcp.server.zoom.auth import BearerAuth, TokenProvider, token_of
-from zoom_mcp.server.zoom.errors import ZoomInvalidResponse
+from zoom_mcp.server.zoom.errors import ZoomAPIError, ZoomInvalidResponse
 from zoom_mcp.server.zoom.http import ZoomHTTP
 from zoom_mcp.server.zoom.models import (
     Meeting,
@@ -216,9 +216,13 @@ class ZoomClient:
         # The token first, outside the API request's deadline: a slow token endpoint is a token failure
         # (nothing was sent to the API), never "the change may have been made". BearerAuth finds it cached.
         await token_of(self._tokens)
-        return await self._http.send(
-            method, url, idempotent=idempotent, redirects_ok=redirects_ok, params=query, json=json, auth=self._auth
-        )
+        try:
+            return await self._http.send(
+                method, url, idempotent=idempotent, redirects_ok=redirects_ok, params=query, json=json, auth=self._auth
+            )
+        except ZoomAPIError as error:
+            error.token_holder = self._tokens.holder
+            raise
 
 
 def _meeting_segment(meeting_id_or_uuid: str) -> str:

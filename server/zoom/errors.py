@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 import httpx2
 
@@ -92,8 +93,17 @@ class FieldError:
     message: str
 
 
+# Whose token the request carried: it decides what fixes a refused token or a missing scope.
+#   account_app: a Server-to-Server OAuth app acting for the account; static_token: ZOOM_ACCESS_TOKEN;
+#   signed_in_user: a person signed in on this machine; hosted_user: a person signed in to a hosted server.
+TokenHolder = Literal["account_app", "static_token", "signed_in_user", "hosted_user"]
+
+
 class ZoomAPIError(ZoomError):
     """A non-2xx answer from the Zoom API, with Zoom's `{"code", "message", "errors"?}` body."""
+
+    # Set by the ZoomClient that sent the request; None where no client did (a token endpoint's answer).
+    token_holder: TokenHolder | None = None
 
     def __init__(
         self,

@@ -19,7 +19,7 @@ from typing import Protocol
 import anyio
 from pydantic import SecretStr
 
-from zoom_mcp.server.zoom.errors import ZoomSignInRequired, ZoomTokenError
+from zoom_mcp.server.zoom.errors import TokenHolder, ZoomSignInRequired, ZoomTokenError
 
 # Refresh this long before expiry so a token never expires between our check and Zoom's.
 REFRESH_MARGIN_SECONDS = 60.0
@@ -159,6 +159,7 @@ class UserOAuth:
     """
 
     can_refresh = True
+    holder: TokenHolder = "signed_in_user"
 
     def __init__(
         self,
