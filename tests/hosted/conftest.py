@@ -19,6 +19,7 @@ from anyio.streams.text import TextReceiveStream
 from tests.conftest import ZOOM_MCP
 
 START_TIMEOUT_SECONDS = 30
+LOG_TIMEOUT_SECONDS = 10
 ANNOUNCED = re.compile(r"serving MCP over Streamable HTTP at (http://\S+)/mcp")
 
 
@@ -30,6 +31,8 @@ class RunningServer:
     origin: str = ""
     stderr: list[str] = field(default_factory=list)
     started: anyio.Event = field(default_factory=anyio.Event)
+    # Set (and replaced) whenever more output arrives: what `logged` waits on.
+    more_output: anyio.Event = field(default_factory=anyio.Event)
 
     @property
     def mcp_url(self) -> str:
@@ -38,6 +41,13 @@ class RunningServer:
     @property
     def log(self) -> str:
         return "".join(self.stderr)
+
+    async def logged(self, *texts: str) -> str:
+        """The log once every one of `texts` is in it: a line about a request may arrive after its answer."""
+        with anyio.fail_after(LOG_TIMEOUT_SECONDS):
+            while not all(text in self.log for text in texts):
+                await self.more_output.wait()
+        return self.log
 
 
 def free_port() -> int:
@@ -71,6 +81,8 @@ async def hosted_server(
         buffered = ""
         async for chunk in TextReceiveStream(process.stderr):
             server.stderr.append(chunk)
+            server.more_output.set()
+            server.more_output = anyio.Event()
             buffered += chunk
             found = ANNOUNCED.search(buffered)
             if found and not server.started.is_set():
