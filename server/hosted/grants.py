@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from mcp.server.auth.middleware.auth_context import get_access_token
 from pydantic import SecretStr
 
+from zoom_mcp.server.hosted.challenge import report_grant_lost
 from zoom_mcp.server.hosted.settings import MAKE_STATE_KEY
 from zoom_mcp.server.hosted.state import StateStore
 from zoom_mcp.server.zoom.errors import TokenHolder, ZoomConfigError, ZoomSignInRequired
@@ -155,6 +156,8 @@ class PersonalTokens:
         try:
             return await self._current().token()
         except ZoomSignInRequired as error:
+            # The grant is gone (and deleted): this request is answered with our 401 challenge (challenge.py).
+            report_grant_lost()
             raise SignInAgain(
                 f"{error.what_happened} Reconnect this server in your MCP client to sign in to Zoom again."
             ) from None

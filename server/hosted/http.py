@@ -18,9 +18,11 @@ from urllib.parse import urlsplit
 
 import anyio
 import uvicorn
+from mcp.server.auth.routes import build_resource_metadata_url
 from mcp.server.auth.settings import AuthSettings, ClientRegistrationOptions, RevocationOptions
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import RequestBodyLimitMiddleware, TransportSecuritySettings
+from pydantic import AnyHttpUrl
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -28,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zoom_mcp.server.hosted.apikeys import ApiKeyVerifier
 from zoom_mcp.server.hosted.authorization_server import authorization_server_routes, issuer_identifier
+from zoom_mcp.server.hosted.challenge import ChallengeOnLostGrant
 from zoom_mcp.server.hosted.client_metadata import ClientMetadataDocuments
 from zoom_mcp.server.hosted.consent import ConsentFlow
 from zoom_mcp.server.hosted.grants import GrantVault, PersonalTokens
@@ -125,10 +128,16 @@ class HttpServing:
             max_request_body_size=self.settings.max_body_bytes,
             host=self.host,
         )
+        served: ASGIApp = app
         if self._oauth is not None:
             self._oauth.mount(app)
+            served = ChallengeOnLostGrant(
+                app,
+                path=MCP_PATH,
+                resource_metadata_url=str(build_resource_metadata_url(AnyHttpUrl(self.resource_url))),
+            )
         # The SDK limits /mcp bodies only; every other route gets the same ceiling.
-        return AccessLog(RequestBodyLimitMiddleware(app, self.settings.max_body_bytes))
+        return AccessLog(RequestBodyLimitMiddleware(served, self.settings.max_body_bytes))
 
     def run(self, server: MCPServer[Any]) -> int:
         config = uvicorn.Config(

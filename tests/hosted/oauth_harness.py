@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -187,10 +188,24 @@ async def signed_in_client(
     headers: Mapping[str, str] | None = None,
     client_metadata_url: str | None = None,
     forged_iss: str | None = None,
+    seen: list[tuple[str, str, int]] | None = None,
 ) -> AsyncIterator[Client]:
+    """An MCP client signed in with the SDK's OAuth support; `seen` collects (method, path, status) of every
+    HTTP response it gets, those inside its auth flow (401s, discovery, token requests) included; a POST to
+    the MCP endpoint has the JSON-RPC method after its path ("/mcp tools/call")."""
     auth = oauth_provider(mcp_url, browser, storage, client_metadata_url=client_metadata_url, forged_iss=forged_iss)
+
+    async def record(response: httpx2.Response) -> None:
+        if seen is not None:
+            path = response.request.url.path
+            if path == urlsplit(mcp_url).path and response.request.method == "POST":
+                path += " " + str(json.loads(response.request.content).get("method"))
+            seen.append((response.request.method, path, response.status_code))
+
     async with (
-        httpx2.AsyncClient(auth=auth, headers=dict(headers or {}), timeout=60) as http,
+        httpx2.AsyncClient(
+            auth=auth, headers=dict(headers or {}), timeout=60, event_hooks={"response": [record]}
+        ) as http,
         Client(streamable_http_client(mcp_url, http_client=http), mode=mode) as client,  # type: ignore[arg-type]
     ):
         yield client

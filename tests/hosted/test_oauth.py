@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import ZOOM_MCP
 from tests.hosted.conftest import server_environment
 from tests.hosted.oauth_harness import Browser, MemoryTokens, new_state_key, oauth_server, signed_in_client
-from tests.tool_calls.conftest import call_ok, text_of
+from tests.tool_calls.conftest import call_ok
 from zoom_mcp.server.sandbox import Sandbox
 from zoom_mcp.server.sandbox.http import serve_sandbox
 
@@ -90,8 +90,8 @@ async def test_our_refresh_tokens_rotate_and_a_revoked_zoom_grant_sends_the_clie
     async with oauth_server(
         tmp_path, sandbox, origin, state_url=f"sqlite:///{tmp_path}/state.sqlite3", key=new_state_key()
     ) as server:
-        browser, storage = Browser(), MemoryTokens()
-        async with signed_in_client(server.mcp_url, browser, storage) as client:
+        browser, storage, seen = Browser(), MemoryTokens(), []
+        async with signed_in_client(server.mcp_url, browser, storage, seen=seen) as client:
             await call_ok(client, "get_user_info", {})
             assert storage.tokens is not None
             assert storage.client is not None
@@ -119,16 +119,67 @@ async def test_our_refresh_tokens_rotate_and_a_revoked_zoom_grant_sends_the_clie
             # Zoom ends every user grant (the app was removed): the next Zoom refresh answers invalid_grant.
             sandbox.revoke_user_grants()
             sandbox.expire_tokens()
-            failed = await client.call_tool("get_user_info", {})
-            assert failed.is_error
-            assert "sign in to Zoom again" in text_of(failed)
-            consents_before = len(browser.pages)
-            # The grant is gone, so our tokens are refused (401): the SDK client signs in again by itself.
+            consents_before, seen_before = len(browser.pages), len(seen)
+            # The very call that finds the grant gone answers 401 (not a tool error): the SDK client signs in
+            # again by itself and repeats the call, which succeeds.
             again = await call_ok(client, "get_user_info", {})
+            during = seen[seen_before:]
         await browser.aclose()
     assert again["id"]
     assert len(browser.pages) > consents_before
     assert sandbox.live_user_grants == 1
+    calls = [status for method, path, status in during if (method, path) == ("POST", "/mcp tools/call")]
+    assert calls == [401, 200]
+    assert ("POST", "/token", 200) in during
+
+
+async def test_a_call_that_finds_the_zoom_grant_gone_answers_only_the_401_challenge(
+    tmp_path: Path, zoom: tuple[Sandbox, str]
+) -> None:
+    sandbox, origin = zoom
+    async with oauth_server(
+        tmp_path, sandbox, origin, state_url=f"sqlite:///{tmp_path}/state.sqlite3", key=new_state_key()
+    ) as server:
+        browser, storage = Browser(), MemoryTokens()
+        async with signed_in_client(server.mcp_url, browser, storage) as client:
+            await call_ok(client, "get_user_info", {})
+        await browser.aclose()
+        assert storage.tokens is not None
+        assert storage.client is not None
+        sandbox.revoke_user_grants()
+        sandbox.expire_tokens()
+        call = {"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {"name": "get_user_info", "arguments": {}}}
+        headers = {
+            "Authorization": f"Bearer {storage.tokens.access_token}",
+            "Accept": "application/json, text/event-stream",
+            "MCP-Protocol-Version": "2025-11-25",
+        }
+        async with httpx2.AsyncClient() as http:
+            first = await http.post(server.mcp_url, json=call, headers=headers)
+            second = await http.post(server.mcp_url, json=call, headers=headers)
+            refreshed = await http.post(
+                f"{server.origin}/token",
+                data={
+                    "grant_type": "refresh_token",
+                    "refresh_token": storage.tokens.refresh_token or "",
+                    "client_id": storage.client.client_id or "",
+                    "client_secret": storage.client.client_secret or "",
+                },
+            )
+    assert first.status_code == 401
+    challenge = first.headers["www-authenticate"]
+    assert challenge.startswith("Bearer ")
+    assert 'error="invalid_token"' in challenge
+    assert f'resource_metadata="{server.origin}/.well-known/oauth-protected-resource/mcp"' in challenge
+    # Only the challenge: no JSON-RPC answer, nothing of the tool's result or of Zoom's refusal.
+    assert set(first.json()) == {"error", "error_description"}
+    assert first.json()["error"] == "invalid_token"
+    assert "jsonrpc" not in first.text
+    # The grant is gone for good: the same token, and a refresh of ours, are refused from then on.
+    assert second.status_code == 401
+    assert refreshed.status_code == 400
+    assert refreshed.json()["error"] == "invalid_grant"
+    assert sandbox.live_user_grants == 0
 
 
 async def test_denying_on_our_consent_page_sends_nobody_to_zoom(tmp_path: Path, zoom: tuple[Sandbox, str]) -> None:
