@@ -6,34 +6,53 @@ trivial tool, same transport settings) as the floor, in the same run on the same
 
 Each client is a loop of `tools/call` POSTs (the handshake era's stateless path: no session, any replica answers)
 over its own keep-alive connection; requests go round-robin over the replicas, as a load balancer without
-affinity would. zoom-mcp calls `get_user_info` against each replica's in-process Zoom sandbox; the floor calls
-`echo`. The load generator runs in this process and competes for the same CPUs: on a small machine the figures
-are a floor for the server, not a ceiling. Not part of the pytest run.
+affinity would. The floor calls `echo`; zoom-mcp calls `get_user_info`:
+
+- `ZOOM_MCP_AUTH=none`: against each replica's in-process Zoom sandbox (`--sandbox`);
+- `ZOOM_MCP_AUTH=oauth`: as one person signed in through our authorization server (consent page, the sandbox's
+  Zoom consent, our code and token), every request carrying our bearer token, against one Zoom sandbox in its
+  own process over HTTP; 1 replica on the default SQLite state store, 3 replicas sharing a real redis-server
+  (skipped, and said so, when no redis-server/valkey-server is installed).
+
+The load generator runs in this process and competes for the same CPUs: on a small machine the figures are a
+floor for the server, not a ceiling. Not part of the pytest run.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
 import json
 import os
 import platform
+import secrets
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import anyio
 import httpx2
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))  # the sign-in reuses the tests' scripted browser
+
+from tests.hosted.oauth_harness import CLIENT_REDIRECT, Browser, new_state_key  # noqa: E402
+
 ZOOM_MCP = str(Path(sys.executable).parent / "zoom-mcp")
 REFERENCE = HERE / "http_reference_server.py"
+SANDBOX = HERE / "http_sandbox_server.py"
 CONCURRENCY = (50, 200)
 
 
@@ -57,23 +76,133 @@ def free_port() -> int:
 
 
 @contextmanager
-def servers(kind: str, replicas: int) -> Iterator[list[str]]:
-    """Start `replicas` server processes; yield their /mcp URLs once each answers /healthz."""
+def servers(kind: str, replicas: int, workdir: Path) -> Iterator[tuple[list[str], dict[str, str]]]:
+    """Start `replicas` server processes; yield their /mcp URLs once each answers /healthz, and the headers
+    each request needs (oauth: our bearer token)."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("ZOOM_")}
     with ExitStack() as stack:
-        urls = []
-        for _ in range(replicas):
-            port = free_port()
+        ports = [free_port() for _ in range(replicas)]
+        headers: dict[str, str] = {}
+        if kind == "zoom-mcp-oauth":
+            # Every replica has the same public URL (as behind a load balancer); loopback Host checks accept
+            # each replica's own port.
+            public = f"http://127.0.0.1:{ports[0]}"
+            env.update(oauth_environment(stack, public, replicas, workdir))
+        for port in ports:
             if kind == "zoom-mcp":
                 argv = [ZOOM_MCP, "--sandbox", "serve", "--http", "--port", str(port)]
+            elif kind == "zoom-mcp-oauth":
+                argv = [ZOOM_MCP, "serve", "--http", "--port", str(port)]
             else:
                 argv = [sys.executable, str(REFERENCE), "--port", str(port)]
             process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             stack.callback(_stop, process)
-            urls.append(f"http://127.0.0.1:{port}/mcp")
+        urls = [f"http://127.0.0.1:{port}/mcp" for port in ports]
         for url in urls:
             _wait_healthy(url.removesuffix("/mcp") + "/healthz")
-        yield urls
+        if kind == "zoom-mcp-oauth":
+            headers["Authorization"] = "Bearer " + anyio.run(sign_in, f"http://127.0.0.1:{ports[0]}")
+        yield urls, headers
+
+
+def oauth_environment(stack: ExitStack, public: str, replicas: int, workdir: Path) -> dict[str, str]:
+    """A Zoom sandbox process for the replicas to sign people in with, and their state store."""
+    sandbox = subprocess.Popen(
+        [sys.executable, str(SANDBOX), "--redirect-uri", f"{public}/oauth/zoom/callback"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    stack.callback(_stop, sandbox)
+    assert sandbox.stdout is not None
+    zoom = json.loads(sandbox.stdout.readline())
+    if replicas > 1:
+        state_url = stack.enter_context(redis(workdir))
+    else:
+        state_url = f"sqlite:///{workdir}/state-{free_port()}.sqlite3"
+    return {
+        "ZOOM_CLIENT_ID": zoom["client_id"],
+        "ZOOM_CLIENT_SECRET": zoom["client_secret"],
+        "ZOOM_API_BASE_URL": f"{zoom['origin']}/v2",
+        "ZOOM_OAUTH_TOKEN_URL": f"{zoom['origin']}/oauth/token",
+        "ZOOM_OAUTH_AUTHORIZE_URL": f"{zoom['origin']}/oauth/authorize",
+        "ZOOM_OAUTH_REVOKE_URL": f"{zoom['origin']}/oauth/revoke",
+        "ZOOM_MCP_AUTH": "oauth",
+        "ZOOM_MCP_PUBLIC_URL": public,
+        "ZOOM_MCP_STATE_URL": state_url,
+        "ZOOM_MCP_STATE_KEY": new_state_key(),
+        "ZOOM_MCP_LOG_LEVEL": "WARNING",
+    }
+
+
+def redis_binary() -> str | None:
+    return shutil.which("redis-server") or shutil.which("valkey-server")
+
+
+@contextmanager
+def redis(workdir: Path) -> Iterator[str]:
+    binary = redis_binary()
+    assert binary is not None
+    port = free_port()
+    argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    process = subprocess.Popen([*argv, "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
+                    probe.sendall(b"PING\r\n")
+                    if probe.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        _stop(process)
+
+
+async def sign_in(origin: str) -> str:
+    """Register a client, approve our consent page and the sandbox's Zoom consent as a person would, and
+    exchange our code for our access token (PKCE S256)."""
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    browser = Browser()
+    try:
+        async with httpx2.AsyncClient(timeout=30) as http:
+            registered = await http.post(
+                f"{origin}/register", json={"redirect_uris": [CLIENT_REDIRECT], "client_name": "benchmark"}
+            )
+            client = registered.json()
+            query = {
+                "response_type": "code",
+                "client_id": client["client_id"],
+                "redirect_uri": CLIENT_REDIRECT,
+                "code_challenge": challenge,
+                "code_challenge_method": "S256",
+                "state": "bench",
+                "resource": f"{origin}/mcp",
+            }
+            landed = await browser.open(str(httpx2.URL(f"{origin}/authorize", params=query)))
+            code = parse_qs(urlsplit(landed).query)["code"][0]
+            token = await http.post(
+                f"{origin}/token",
+                data={
+                    "grant_type": "authorization_code",
+                    "code": code,
+                    "redirect_uri": CLIENT_REDIRECT,
+                    "code_verifier": verifier,
+                    "client_id": client["client_id"],
+                    "client_secret": client["client_secret"],
+                    "resource": f"{origin}/mcp",
+                },
+            )
+            access: str = token.json()["access_token"]
+            return access
+    finally:
+        await browser.aclose()
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -110,7 +239,14 @@ HEADERS = {
 }
 
 
-async def load(urls: Sequence[str], tool: str, arguments: dict[str, object], clients: int, seconds: float) -> Result:
+async def load(
+    urls: Sequence[str],
+    headers: dict[str, str],
+    tool: str,
+    arguments: dict[str, object],
+    clients: int,
+    seconds: float,
+) -> Result:
     latencies: list[float] = []
     errors = 0
     stop_at = 0.0
@@ -123,7 +259,9 @@ async def load(urls: Sequence[str], tool: str, arguments: dict[str, object], cli
             url = urls[(index + request_id) % len(urls)]
             started = time.perf_counter()
             try:
-                response = await http.post(url, content=call_body(tool, arguments, request_id), headers=HEADERS)
+                response = await http.post(
+                    url, content=call_body(tool, arguments, request_id), headers={**HEADERS, **headers}
+                )
             except httpx2.TransportError:
                 # e.g. a keep-alive connection the server closed just as we reused it: counted, not timed.
                 errors += 1
@@ -170,12 +308,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("SDK floor (echo)", "reference", 1, "echo", {"text": "hello"}),
         ("zoom-mcp get_user_info", "zoom-mcp", 1, "get_user_info", {}),
         ("zoom-mcp get_user_info", "zoom-mcp", 3, "get_user_info", {}),
+        ("zoom-mcp oauth, SQLite", "zoom-mcp-oauth", 1, "get_user_info", {}),
+        ("zoom-mcp oauth, Redis", "zoom-mcp-oauth", 3, "get_user_info", {}),
     ]
+    if redis_binary() is None:
+        print("no redis-server or valkey-server installed: skipping the 3-replica oauth configuration", flush=True)
+        plan = [step for step in plan if not (step[1] == "zoom-mcp-oauth" and step[2] > 1)]
     results = []
+    workdir = Path(tempfile.mkdtemp(prefix="zoom-mcp-bench-"))
     for label, kind, replicas, tool, arguments in plan:
-        with servers(kind, replicas) as urls:
+        with servers(kind, replicas, workdir) as (urls, headers):
             for clients in CONCURRENCY:
-                result = anyio.run(load, urls, tool, arguments, clients, args.seconds)
+                result = anyio.run(load, urls, headers, tool, arguments, clients, args.seconds)
                 result.server = label
                 results.append(result)
                 print(
