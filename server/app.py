@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from zoom_mcp.server import __version__
 from zoom_mcp.server.arguments import exact_arguments, schema_problems
 from zoom_mcp.server.settings import Settings
+from zoom_mcp.server.stdio import serve_stdio
 from zoom_mcp.server.tokens import token_provider
 from zoom_mcp.server.zoom.auth import TokenProvider
 from zoom_mcp.server.zoom.client import ZoomClient
@@ -68,6 +69,10 @@ class ZoomMCPServer(MCPServer[ZoomAccess]):
     the client when a call needs one and the client can show it."""
 
     sign_in: SignInThroughClient | None = None
+
+    async def run_stdio_async(self) -> None:
+        # Our transport rather than the SDK's: it answers malformed lines and stops on SIGINT (server/stdio.py).
+        await serve_stdio(self._lowlevel_server)
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[ZoomAccess, Any] | None = None
