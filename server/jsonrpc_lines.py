@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
 
 import pydantic_core
 from mcp.shared.message import SessionMessage
@@ -62,7 +61,7 @@ def refusal(line: str) -> JSONRPCError | None:
     if not line.strip():
         return None
     try:
-        value = json.loads(line, parse_constant=_not_json)
+        value = json.loads(line)
     except (ValueError, RecursionError):  # RecursionError: nesting too deep even for Python's parser
         return _error(None, PARSE_ERROR, NOT_JSON)
     if not isinstance(value, dict):
@@ -92,11 +91,6 @@ def refusal(line: str) -> JSONRPCError | None:
 
 def _error(request_id: RequestId | None, code: int, message: str) -> JSONRPCError:
     return JSONRPCError(jsonrpc="2.0", id=request_id, error=ErrorData(code=code, message=message))
-
-
-def _not_json(constant: str) -> Any:
-    # Python's json reads NaN and Infinity; JSON (RFC 8259) has no such numbers.
-    raise ValueError("not JSON")
 
 
 def _is_request_id(value: object) -> bool:
