@@ -178,17 +178,23 @@ async def test_each_malformed_line_gets_the_spec_error_and_the_session_goes_on(t
     assert "Traceback" not in server.stderr()
 
 
-async def test_a_valid_request_in_the_same_write_as_a_malformed_one_is_served(tmp_path: Path) -> None:
-    """Line framing holds: one malformed line costs only its own answer, whatever the read sizes."""
+async def test_framing_is_as_before_whatever_the_writes(tmp_path: Path) -> None:
+    """Lines split or joined across writes, CRLF, lines longer than one read, bytes that are not UTF-8."""
+    big = "x" * 300_000
     async with raw_stdio(tmp_path, "--sandbox") as server:
         await server.initialize()
         await server.send(
-            b'{"jsonrpc":"2.0","id":31,"method":"tools/call","params":[]}\r\n'
-            + b'{"jsonrpc":"2.0","id":32,"method":"ping"}'
+            b'{"jsonrpc":"2.0","id":31,"method":"tools/call","params":[]}\r\n{"jsonrpc":"2.0","id":32,"method":"ping"}'
         )
         first, second = await server.receive(), await server.receive()
+        await server.send(b'{"jsonrpc":"2.0","id":33,"method":"ping","params":{"_meta":{"x":"\xff\xfe"}}}')
+        not_utf8 = await server.receive()
+        await server.send(json.dumps({"jsonrpc": "2.0", "id": 34, "method": "ping", "params": {"_meta": {"x": big}}}))
+        long_line = await server.receive()
     assert (first["id"], first["error"]["code"]) == (31, INVALID_PARAMS)
     assert (second["id"], second["result"]) == (32, {})
+    assert (not_utf8["id"], not_utf8["result"]) == (33, {})
+    assert (long_line["id"], long_line["result"]) == (34, {})
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
