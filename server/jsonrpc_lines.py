@@ -45,7 +45,7 @@ def read_line(line: str) -> SessionMessage | JSONRPCError | None:
         message = jsonrpc_message_adapter.validate_json(line, by_name=False)
     except ValueError:  # pydantic's ValidationError, invalid JSON included
         return refusal(line)
-    if isinstance(message, JSONRPCNotification) and "id" in json.loads(line):
+    if isinstance(message, JSONRPCNotification) and _carries_id(line):
         # The SDK ignores an id it cannot take (1.5, true, null) and reads a notification: the spec's answer
         # is -32600, and a client waits for it.
         return refusal(line)
@@ -87,6 +87,14 @@ def refusal(line: str) -> JSONRPCError | None:
     if params is not None and not _sdk_reads({"params": params}):
         return _error(request_id, INVALID_PARAMS, LONE_SURROGATE if _has_lone_surrogate(params) else TOO_DEEP)
     return _error(request_id, INVALID_REQUEST, UNREADABLE)
+
+
+def _carries_id(line: str) -> bool:
+    try:
+        value = json.loads(line)
+    except (ValueError, RecursionError):  # the SDK read it, so this is not expected; the SDK's reading stands
+        return False
+    return isinstance(value, dict) and "id" in value
 
 
 def _error(request_id: RequestId | None, code: int, message: str) -> JSONRPCError:

@@ -84,6 +84,8 @@ def _wire() -> Iterator[tuple[int, BinaryIO]]:
     try:
         yield wire_in, out
     finally:
+        with contextlib.suppress(Exception):  # a stray print still buffered belongs on stderr, not on the wire
+            sys.stdout.flush()
         os.dup2(wire_in, 0)
         os.dup2(wire_out, 1)
         out.close()
