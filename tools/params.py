@@ -170,9 +170,10 @@ AutoRecording = Annotated[Literal["local", "cloud", "none"] | None, Field(descri
 MeetingTypeParam = Literal["instant", "scheduled", "recurring_no_fixed_time", "recurring_fixed_time"]
 
 
-# Meeting ids are digits; instance uuids are base64 (24 characters for 16 bytes).
+# Meeting ids are digits, without a leading zero ("000000000" would be sent as meeting 0; with 16 characters
+# or more it reads as a uuid); instance uuids are base64 (24 characters for 16 bytes).
 MEETING_ID_OR_UUID = Matches(
-    r"^(\d{9,20}|[\w+/=-]{16,60})$", "must be a meeting id (9 to 20 digits) or a meeting instance uuid"
+    r"^([1-9]\d{8,19}|[\w+/=-]{16,60})$", "must be a meeting id (9 to 20 digits) or a meeting instance uuid"
 )
 
 MeetingIdOrUuid = Annotated[

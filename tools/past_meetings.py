@@ -42,7 +42,7 @@ async def get_meeting_summary(
         client = zoom_client(ctx)
         earlier: list[models.PastInstance] | None = None
         uuid = text
-        if text.isdigit():
+        if text.isdigit() and not text.startswith("0"):  # a leading zero: a uuid, kept as given
             latest, *rest = await _ended_instances(client, int(text), "has no summary yet")
             uuid, earlier = latest.uuid, rest[:EARLIER_INSTANCES]
         try:
@@ -85,7 +85,7 @@ async def list_meeting_participants(
     with reported_to_the_model():
         client = zoom_client(ctx)
         uuid, earlier = text, None
-        if text.isdigit():
+        if text.isdigit() and not text.startswith("0"):
             latest, *rest = await _ended_instances(client, int(text), "has no participants yet")
             uuid, earlier = latest.uuid, rest[:EARLIER_INSTANCES]
         try:

@@ -1,0 +1,356 @@
+"""Property-based: for every tool in tools/list, arguments drawn from its own inputSchema.
+
+- Invalid input (one mutation away from valid: a wrong type, JSON text for a value, an unknown name, a
+  broken limit or pattern, a missing required field) is an isError naming the field, and nothing reaches
+  Zoom.
+- Valid input reaches Zoom exactly: every id is a path segment or query value as given, query names and
+  values are the arguments', the body's fields are the arguments' values; nothing given is dropped.
+- Every message is bounded; every structured result validates against the tool's outputSchema.
+
+The strategies are built from the JSON schema each tool publishes, so a new tool is covered without
+touching this file (a tool whose argument is used locally only, such as a page offset, is named in
+LOCAL_ONLY). Fixed seed (derandomize) and bounded examples: this runs in CI on every push.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import jsonschema
+import pytest
+from anyio.from_thread import BlockingPortal, start_blocking_portal
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from mcp import Client
+from mcp_types import CallToolResult, TextContent
+
+from tests.conftest import sandbox_settings
+from zoom_mcp.server.app import create_app
+from zoom_mcp.server.sandbox import RecordedRequest, Sandbox
+from zoom_mcp.server.zoom.retry import RetryPolicy
+from zoom_mcp.tools.catalogue import offered
+
+Schema = dict[str, Any]
+TOOL_NAMES = [spec.name for spec in offered(read_only=False)]
+EXAMPLES = 30
+# A few hundred characters; a refusal of an unknown name may add the list of the names the tool takes.
+MESSAGE_BOUND = 500
+# Arguments the server uses itself instead of sending them to Zoom.
+LOCAL_ONLY = {"offset", "max_cues", "include_files"}
+# Arguments Zoom knows by another query name.
+QUERY_NAMES = {"from_date": "from", "to_date": "to"}
+API_WORDS = {"v2", "users", "meetings", "recordings", "past_meetings", "instances", "meeting_summary", "participants"}
+JSON_LOOKING = ["null", "[]", "{}", "true", "false", "0", "[1, 2]", '{"a": 1}', '"quoted"']
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
+
+
+class Server:
+    """One server on the sandbox for all examples, driven from Hypothesis' synchronous test body."""
+
+    def __init__(self, portal: BlockingPortal, client: Client, sandbox: Sandbox) -> None:
+        self.portal = portal
+        self.client = client
+        self.sandbox = sandbox
+        listed = portal.call(client.list_tools).tools
+        self.tools = {tool.name: tool for tool in listed}
+        created = self.call("create_meeting", {"topic": "property", "start_time": "2031-06-03T15:00:00Z"})
+        self.meeting_ids = [int(created.structured_content["id"])] if created.structured_content else []
+
+    def call(self, tool: str, arguments: dict[str, Any]) -> CallToolResult:
+        return self.portal.call(self.client.call_tool, tool, arguments)
+
+
+@contextmanager
+def running_server() -> Iterator[Server]:
+    sandbox = Sandbox(seed=11)
+    retry = RetryPolicy(sleep=_no_sleep, jitter=lambda: 1.0)
+    app = create_app(sandbox_settings(sandbox), transport=sandbox.transport(), retry=retry)
+    with start_blocking_portal() as portal, portal.wrap_async_context_manager(Client(app)) as client:
+        yield Server(portal, client, sandbox)
+
+
+async def _no_sleep(seconds: float) -> None:
+    return None
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    with running_server() as running:
+        yield running
+
+
+def test_every_listed_tool_is_exercised(server: Server) -> None:
+    assert set(server.tools) == set(TOOL_NAMES)
+
+
+# -- strategies from a JSON schema -------------------------------------------------------------------
+
+
+def resolve(root: Schema, node: Schema) -> Schema:
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        return resolve(root, root["$defs"][ref.removeprefix("#/$defs/")])
+    return node
+
+
+def text(node: Schema) -> st.SearchStrategy[str]:
+    """Strings the schema allows. Valid Unicode only: U+FFFD and lone surrogates are refused for any text
+    (they mean the bytes were not UTF-8), a transport rule no per-field schema repeats."""
+    low, high = node.get("minLength", 0), node.get("maxLength", 300)
+    if "pattern" in node:
+        strategy = st.from_regex(node["pattern"], fullmatch=True)
+    else:
+        alphabet = st.characters(exclude_categories=("Cs",), exclude_characters="\ufffd")
+        strategy = st.sampled_from(JSON_LOOKING) | st.text(alphabet, max_size=min(high, 40))
+    return strategy.filter(lambda value: low <= len(value) <= high and not _broken(value))
+
+
+def _broken(value: str) -> bool:
+    return bool(re.search("[\ufffd\ud800-\udfff]", value))
+
+
+def value_of(root: Schema, node: Schema, name: str, server: Server) -> st.SearchStrategy[Any]:
+    node = resolve(root, node)
+    if "anyOf" in node:
+        return st.one_of(*(value_of(root, branch, name, server) for branch in node["anyOf"]))
+    if "enum" in node:
+        return st.sampled_from(node["enum"])
+    kind = node.get("type")
+    if kind == "string":
+        return text(node)
+    if kind == "integer":
+        numbers = st.integers(node.get("minimum", -(2**63)), node.get("maximum", 2**63 - 1))
+        if name == "meeting_id" and server.meeting_ids:
+            return st.sampled_from(server.meeting_ids) | numbers
+        return numbers
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "null":
+        return st.none()
+    if kind == "array":
+        items = value_of(root, node.get("items", {}), name, server)
+        return st.lists(items, min_size=node.get("minItems", 0), max_size=node.get("maxItems", 5))
+    if kind == "object":
+        return arguments_of(root, node, server)
+    raise AssertionError(f"{name}: schema keyword set not covered by this test: {sorted(node)}")
+
+
+def arguments_of(root: Schema, node: Schema, server: Server) -> st.SearchStrategy[dict[str, Any]]:
+    properties: Schema = node.get("properties", {})
+    required = set(node.get("required", []))
+    return st.fixed_dictionaries(
+        {name: value_of(root, properties[name], name, server) for name in properties if name in required},
+        optional={name: value_of(root, properties[name], name, server) for name in properties if name not in required},
+    )
+
+
+def schema_valid(schema: Schema, arguments: dict[str, Any]) -> bool:
+    """JSON Schema's verdict, with ECMA-262's reading of `$` (end of input, not before a final newline)."""
+    validator = _validator_class(schema)(schema)
+    return validator.is_valid(arguments)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Schema) -> Iterator[jsonschema.ValidationError]:
+    if isinstance(instance, str) and not re.search(pattern.removesuffix("$") + r"\Z", instance):
+        yield jsonschema.ValidationError(f"does not match {pattern}")
+
+
+def _validator_class(schema: Schema) -> Any:
+    base = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    return jsonschema.validators.extend(base, {"pattern": _pattern})
+
+
+# -- mutations that make valid arguments invalid ------------------------------------------------------
+
+
+def wrong_values(node: Schema) -> list[Any]:
+    """Values of the wrong JSON type for `node`, including the JSON text of a right one."""
+    kinds = {branch.get("type") for branch in node.get("anyOf", [node])} | {node.get("type")}
+    candidates: list[Any] = [True, 1, 1.5, "1", "true", "null", "[]", [], {}, None]
+    if "object" in kinds or "$ref" in node or any("$ref" in branch for branch in node.get("anyOf", [])):
+        candidates.append('{"type": "daily", "end_times": 2}')
+    if "string" in kinds:
+        candidates += ["x" * (node.get("maxLength", 10**4) + 1), "\u0661\u0662\u0663", "\ufeffme", "1\n"]
+    if "integer" in kinds:
+        candidates += [node.get("maximum", 2**63) + 1, node.get("minimum", -(2**63)) - 1]
+    return candidates
+
+
+@st.composite
+def invalid_call(draw: st.DrawFn, schema: Schema, server: Server) -> tuple[dict[str, Any], str]:
+    arguments = dict(draw(arguments_of(schema, schema, server)))
+    properties: Schema = schema["properties"]
+    how = draw(st.sampled_from(["wrong value", "unknown name", "missing required"]))
+    if how == "unknown name" or (how == "missing required" and not schema.get("required")):
+        name = draw(st.sampled_from(["occurence_id", "meetingId", "userId", "topics", "x"]))
+        assume(name not in properties)
+        arguments[name] = draw(st.sampled_from([1, "1", None, True]))
+        return arguments, name
+    if how == "missing required":
+        name = draw(st.sampled_from(sorted(schema["required"])))
+        del arguments[name]
+        return arguments, name
+    name = draw(st.sampled_from(sorted(properties)))
+    arguments[name] = draw(st.sampled_from(wrong_values(resolve(schema, properties[name]))))
+    if arguments[name] is None:
+        assume(name in schema.get("required", []))  # null for an optional argument means "not given"
+    assume(not schema_valid(schema, arguments))
+    return arguments, name
+
+
+# -- the properties -----------------------------------------------------------------------------------
+
+
+def message(result: CallToolResult) -> str:
+    return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
+
+
+def bounded(text: str, schema: Schema) -> bool:
+    return len(text) <= MESSAGE_BOUND + len(", ".join(schema.get("properties", {})))
+
+
+@pytest.mark.parametrize("tool", TOOL_NAMES)
+def test_invalid_arguments_are_refused_naming_the_field_and_send_nothing(server: Server, tool: str) -> None:
+    schema = server.tools[tool].input_schema
+
+    @SETTINGS
+    @given(call=invalid_call(schema, server))
+    def check(call: tuple[dict[str, Any], str]) -> None:
+        arguments, field = call
+        before = len(server.sandbox.stats.requests)
+        result = server.call(tool, arguments)
+        said = message(result)
+        assert result.is_error, f"{tool} accepted {arguments!r}"
+        assert said.startswith(f"Invalid arguments for {tool}"), said
+        assert field in said, said
+        assert bounded(said, schema), said
+        assert len(server.sandbox.stats.requests) == before, f"{tool} sent a request for {arguments!r}"
+
+    check()
+
+
+@pytest.mark.parametrize("tool", TOOL_NAMES)
+def test_valid_arguments_reach_zoom_exactly_as_given(server: Server, tool: str) -> None:
+    listed = server.tools[tool]
+    schema = listed.input_schema
+
+    @SETTINGS
+    @given(arguments=arguments_of(schema, schema, server))
+    def check(arguments: dict[str, Any]) -> None:
+        assert schema_valid(schema, arguments)
+        before = len(server.sandbox.stats.requests)
+        result = server.call(tool, arguments)
+        sent = [request for request in server.sandbox.stats.requests[before:] if request.path.startswith("/v2/")]
+        said = message(result)
+        if result.is_error:
+            assert bounded(said, schema), said
+            assert said.strip() != f"Error executing tool {tool}", "an unexpected exception (see stderr)"
+            if said.startswith("Invalid arguments"):
+                assert not sent, "a refusal is made before any request"
+        else:
+            assert listed.output_schema is not None
+            jsonschema.validate(result.structured_content, listed.output_schema)
+        if sent:
+            given_arguments = {name: value for name, value in arguments.items() if value is not None}
+            for request in sent:
+                assert_request_carries_only(request, given_arguments)
+            if not result.is_error:
+                assert_nothing_dropped(sent, given_arguments)
+
+    check()
+
+
+def assert_request_carries_only(request: RecordedRequest, arguments: dict[str, Any]) -> None:
+    """Path segments are API words or the ids given; query values and body fields equal the arguments."""
+    path = request.path  # percent-decoded once: a uuid may hold '/', so given values are taken out whole first
+    for value in arguments.values():
+        if isinstance(value, str) and "/" in value and (f"/{value}/" in path or path.endswith(f"/{value}")):
+            path = (path + "/").replace(f"/{value}/", "/me/").removesuffix("/")
+    for segment in path.split("/")[1:]:
+        if segment in API_WORDS or segment == "me":
+            continue
+        assert any(denotes(value, segment) for value in arguments.values()), f"{request.path}: {segment!r}"
+    for name, value in arguments.items():
+        query_name = QUERY_NAMES.get(name, name)
+        if query_name in request.query:
+            assert request.query[query_name] == query_text(value), (name, request.query)
+    if isinstance(request.json, dict):
+        assert_body_matches(request.json, arguments)
+
+
+def assert_body_matches(body: dict[str, Any], arguments: dict[str, Any]) -> None:
+    for name, value in body.items():
+        if name == "settings":
+            for flag, flag_value in value.items():
+                assert arguments.get(flag) == flag_value, ("settings", flag)
+        elif name == "type":
+            continue  # Zoom's meeting type code, derived from type and recurrence
+        elif name == "start_time":
+            assert same_instant(value, arguments["start_time"]), (value, arguments["start_time"])
+        elif name == "recurrence":
+            assert_recurrence_matches(value, arguments["recurrence"])
+        else:
+            assert name in arguments, f"the body carries {name}, which was not given"
+            assert value == arguments[name], name
+
+
+def assert_recurrence_matches(sent: dict[str, Any], given: dict[str, Any]) -> None:
+    codes = {"daily": 1, "weekly": 2, "monthly": 3}
+    for name, value in sent.items():
+        if name == "type":
+            assert value == codes[given["type"]]
+        elif name == "weekly_days":
+            assert value == ",".join(str(day) for day in sorted(set(given["weekly_days"])))
+        else:
+            assert value == given[name], ("recurrence", name)
+    assert {name for name, value in given.items() if value is not None} <= set(sent), "recurrence fields dropped"
+
+
+def assert_nothing_dropped(requests: list[RecordedRequest], arguments: dict[str, Any]) -> None:
+    """Every argument given is in some request: a dropped occurrence_id would widen a change to a series."""
+    for name, value in arguments.items():
+        if name in LOCAL_ONLY or (name == "type" and any(request.method == "POST" for request in requests)):
+            continue
+        found = False
+        for request in requests:
+            segments = request.path.split("/")
+            body = request.json if isinstance(request.json, dict) else {}
+            found |= any(denotes(value, segment) for segment in segments)
+            found |= request.query.get(QUERY_NAMES.get(name, name)) == query_text(value)
+            found |= name in body or name in body.get("settings", {})
+        assert found, f"{name} was given but sent in no request"
+
+
+def denotes(value: Any, segment: str) -> bool:
+    """Whether a path segment is this argument's id: as given, or (for a pasted meeting id) its digits."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return False
+    if str(value) == segment:
+        return True
+    digits = "".join(character for character in str(value) if character in string.digits)
+    return segment.isdigit() and digits == segment
+
+
+def query_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def same_instant(sent: str, given: str) -> bool:
+    """Zoom's two forms, to the second: UTC with 'Z' for a time with an offset, else the local time."""
+    moment = datetime.fromisoformat(given)
+    if moment.tzinfo is None:
+        return sent == moment.strftime("%Y-%m-%dT%H:%M:%S")
+    return sent == moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
