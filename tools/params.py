@@ -78,36 +78,37 @@ NextPageToken = Annotated[
         description="The previous page's next_page_token.",
     ),
 ]
-# Meeting ids as people paste them: 85222310696, "852 2231 0696", "852-2231-0696", or a join link.
-_WRITTEN_MEETING_ID = re.compile(r"[0-9]{1,20}(?:[ -][0-9]{1,20}){0,5}")
-_JOIN_LINK = re.compile(r"https://(?:[a-z0-9-]+\.)*zoom\.us/j/([0-9]{1,20})(?:[?#][!-~]*)?", re.IGNORECASE)
-_MAX_MEETING_ID = 2**63 - 1
+# Meeting ids as people paste them: 85222310696, "852 2231 0696", "852-2231-0696", or a join link (its query
+# left out). The schema states this pattern and the validator runs it as is: at most 18 digits (an int64),
+# no leading zero ("000000000" is not meeting 0), no surrounding spaces.
+MEETING_ID = Matches(
+    r"^(https://([a-z\d-]+\.)*zoom\.us/j/)?[1-9]([ -]?\d){0,17}(\?[!-~]*)?$",
+    "must be a meeting id: an integer such as 85222310696 (also written '852 2231 0696' or "
+    "'852-2231-0696', or a join link https://zoom.us/j/85222310696), not the uuid",
+)
 
 
 def _meeting_id(value: object) -> object:
     """A JSON integer as is; digits written with spaces or dashes, or a join link, as the id they name."""
-    if isinstance(value, str) and len(value) <= 2048:
-        text = value.strip()
-        if _WRITTEN_MEETING_ID.fullmatch(text):
-            return int(re.sub(r"[ -]", "", text))
-        if link := _JOIN_LINK.fullmatch(text):
-            return int(link[1])
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise ValueError(
-        "must be a meeting id: an integer such as 85222310696 (also written '852 2231 0696' or "
-        "'852-2231-0696', or a join link https://zoom.us/j/85222310696), not the uuid"
-    )
+    if isinstance(value, str) and MEETING_ID.regex.search(value):
+        return int(re.sub("[ -]", "", value.partition("?")[0].rpartition("/")[2]))
+    raise ValueError(MEETING_ID.message)
 
 
+# Zoom's ids are int64; a larger integer is left for Zoom to answer "no such meeting" (a maximum would cost
+# tokens in every tool that takes a meeting id).
 MeetingId = Annotated[
     int,
     BeforeValidator(_meeting_id),
-    Field(ge=1, le=_MAX_MEETING_ID),
+    Field(ge=1),
     WithJsonSchema(
         {
             "type": ["integer", "string"],
-            "description": "The meeting id (a number, '852 2231 0696' or a join link), not the uuid.",
+            "minimum": 1,
+            "pattern": MEETING_ID.pattern,
+            "description": "The meeting id or its join link, not the uuid.",
         }
     ),
 ]
@@ -170,10 +171,10 @@ AutoRecording = Annotated[Literal["local", "cloud", "none"] | None, Field(descri
 MeetingTypeParam = Literal["instant", "scheduled", "recurring_no_fixed_time", "recurring_fixed_time"]
 
 
-# Meeting ids are digits, without a leading zero ("000000000" would be sent as meeting 0; with 16 characters
-# or more it reads as a uuid); instance uuids are base64 (24 characters for 16 bytes).
+# Meeting ids are digits; instance uuids are base64 (24 characters for 16 bytes). Digits with a leading zero
+# name no meeting: the tools send them as given, as a uuid (tools/past_meetings.py), never as another number.
 MEETING_ID_OR_UUID = Matches(
-    r"^([1-9]\d{8,19}|[\w+/=-]{16,60})$", "must be a meeting id (9 to 20 digits) or a meeting instance uuid"
+    r"^(\d{9,20}|[\w+/=-]{16,60})$", "must be a meeting id (9 to 20 digits) or a meeting instance uuid"
 )
 
 MeetingIdOrUuid = Annotated[
