@@ -15,7 +15,6 @@ LOCAL_ONLY). Fixed seed (derandomize) and bounded examples: this runs in CI on e
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -104,12 +103,42 @@ def resolve(root: Schema, node: Schema) -> Schema:
     return node
 
 
+# ECMA-262's reading of the classes whose meaning differs in Python's re (where \d is any Unicode digit and
+# `$` also matches before a final newline): JSON Schema patterns are ECMA-262.
+_ECMA_SPACES = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_ECMA_CLASSES = {"d": "0-9", "w": "A-Za-z0-9_", "s": _ECMA_SPACES}
+_ECMA_TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|[.$]")
+
+
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    """`pattern` as ECMA-262 reads it, for Python's re (and so for Hypothesis' from_regex)."""
+
+    def in_a_class(escape: re.Match[str]) -> str:
+        letter = escape[0][1]
+        assert letter not in "DWS", f"{pattern}: a negated class inside [...] is not translated"
+        return _ECMA_CLASSES.get(letter, escape[0])
+
+    def translate(token: re.Match[str]) -> str:
+        if token[0] == "$":
+            return r"\Z"
+        if token[0] == ".":
+            return "[^\n\r\u2028\u2029]"
+        if token[0].startswith("["):
+            return re.sub(r"\\.", in_a_class, token[0])
+        letter = token[0][1]
+        if letter.lower() in _ECMA_CLASSES:
+            return f"[{'^' if letter.isupper() else ''}{_ECMA_CLASSES[letter.lower()]}]"
+        return token[0]
+
+    return re.compile(_ECMA_TOKEN.sub(translate, pattern), re.ASCII)
+
+
 def text(node: Schema) -> st.SearchStrategy[str]:
     """Strings the schema allows. Valid Unicode only: U+FFFD and lone surrogates are refused for any text
     (they mean the bytes were not UTF-8), a transport rule no per-field schema repeats."""
     low, high = node.get("minLength", 0), node.get("maxLength", 300)
     if "pattern" in node:
-        strategy = st.from_regex(node["pattern"], fullmatch=True)
+        strategy = st.from_regex(ecma_regex(node["pattern"]), fullmatch=True)
     else:
         alphabet = st.characters(exclude_categories=("Cs",), exclude_characters="\ufffd")
         strategy = st.sampled_from(JSON_LOOKING) | st.text(alphabet, max_size=min(high, 40))
@@ -127,7 +156,11 @@ def value_of(root: Schema, node: Schema, name: str, server: Server) -> st.Search
     if "enum" in node:
         return st.sampled_from(node["enum"])
     kind = node.get("type")
+    if isinstance(kind, list):  # keywords of other types don't apply to a value: minimum to a string, say
+        return st.one_of(*(value_of(root, {**node, "type": one}, name, server) for one in kind))
     if kind == "string":
+        if name == "meeting_id" and server.meeting_ids:  # also as people paste them, when the schema allows
+            return text(node) | st.sampled_from(pasted(server.meeting_ids)).filter(ecma_regex(node["pattern"]).search)
         return text(node)
     if kind == "integer":
         numbers = st.integers(node.get("minimum", -(2**63)), node.get("maximum", 2**63 - 1))
@@ -146,6 +179,19 @@ def value_of(root: Schema, node: Schema, name: str, server: Server) -> st.Search
     raise AssertionError(f"{name}: schema keyword set not covered by this test: {sorted(node)}")
 
 
+def pasted(meeting_ids: list[int]) -> list[str]:
+    forms = []
+    for meeting_id in meeting_ids:
+        digits = str(meeting_id)
+        forms += [
+            digits,
+            f"{digits[:3]} {digits[3:7]} {digits[7:]}",
+            f"{digits[:3]}-{digits[3:7]}-{digits[7:]}",
+            f"https://us05web.zoom.us/j/{digits}?pwd=aBc.1",
+        ]
+    return forms
+
+
 def arguments_of(root: Schema, node: Schema, server: Server) -> st.SearchStrategy[dict[str, Any]]:
     properties: Schema = node.get("properties", {})
     required = set(node.get("required", []))
@@ -156,13 +202,13 @@ def arguments_of(root: Schema, node: Schema, server: Server) -> st.SearchStrateg
 
 
 def schema_valid(schema: Schema, arguments: dict[str, Any]) -> bool:
-    """JSON Schema's verdict, with ECMA-262's reading of `$` (end of input, not before a final newline)."""
+    """JSON Schema's verdict, with ECMA-262's reading of patterns (`$`, \\d, \\s and the like)."""
     validator = _validator_class(schema)(schema)
     return validator.is_valid(arguments)
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: Schema) -> Iterator[jsonschema.ValidationError]:
-    if isinstance(instance, str) and not re.search(pattern.removesuffix("$") + r"\Z", instance):
+    if isinstance(instance, str) and not ecma_regex(pattern).search(instance):
         yield jsonschema.ValidationError(f"does not match {pattern}")
 
 
@@ -173,15 +219,33 @@ def _validator_class(schema: Schema) -> Any:
 
 # -- mutations that make valid arguments invalid ------------------------------------------------------
 
+# Rewritings of a valid string that JSON Schema may refuse and a lax validator accept: digits that are \d to
+# Python and Rust (pydantic's regex engine) but not to ECMA-262, spaces a strip() would drop, a final newline
+# that Python's `$` lets in.
+REWRITINGS = [
+    *(str.maketrans("0123456789", "".join(chr(base + digit) for digit in range(10))) for base in (0x660, 0xFF10)),
+    " {} ",
+    "{}\n",
+]
+
+
+def rewritten(value: str, how: Any) -> str:
+    return how.format(value) if isinstance(how, str) else value.translate(how)
+
+
+def types(node: Schema) -> list[Any]:
+    kind = node.get("type")
+    return kind if isinstance(kind, list) else [kind]
+
 
 def wrong_values(node: Schema) -> list[Any]:
     """Values of the wrong JSON type for `node`, including the JSON text of a right one."""
-    kinds = {branch.get("type") for branch in node.get("anyOf", [node])} | {node.get("type")}
+    kinds = {kind for branch in [node, *node.get("anyOf", [])] for kind in types(branch)}
     candidates: list[Any] = [True, 1, 1.5, "1", "true", "null", "[]", [], {}, None]
     if "object" in kinds or "$ref" in node or any("$ref" in branch for branch in node.get("anyOf", [])):
         candidates.append('{"type": "daily", "end_times": 2}')
     if "string" in kinds:
-        candidates += ["x" * (node.get("maxLength", 10**4) + 1), "\u0661\u0662\u0663", "\ufeffme", "1\n"]
+        candidates += ["x" * (node.get("maxLength", 10**4) + 1), "\u0661\u0662\u0663", "\ufeffme", "1\n", "000000000"]
     if "integer" in kinds:
         candidates += [node.get("maximum", 2**63) + 1, node.get("minimum", -(2**63)) - 1]
     return candidates
@@ -191,7 +255,7 @@ def wrong_values(node: Schema) -> list[Any]:
 def invalid_call(draw: st.DrawFn, schema: Schema, server: Server) -> tuple[dict[str, Any], str]:
     arguments = dict(draw(arguments_of(schema, schema, server)))
     properties: Schema = schema["properties"]
-    how = draw(st.sampled_from(["wrong value", "unknown name", "missing required"]))
+    how = draw(st.sampled_from(["wrong value", "unknown name", "missing required", "rewritten text"]))
     if how == "unknown name" or (how == "missing required" and not schema.get("required")):
         name = draw(st.sampled_from(["occurence_id", "meetingId", "userId", "topics", "x"]))
         assume(name not in properties)
@@ -200,6 +264,13 @@ def invalid_call(draw: st.DrawFn, schema: Schema, server: Server) -> tuple[dict[
     if how == "missing required":
         name = draw(st.sampled_from(sorted(schema["required"])))
         del arguments[name]
+        return arguments, name
+    if how == "rewritten text":
+        written = sorted(name for name, value in arguments.items() if isinstance(value, str))
+        assume(written)
+        name = draw(st.sampled_from(written))
+        arguments[name] = rewritten(arguments[name], draw(st.sampled_from(REWRITINGS)))
+        assume(not schema_valid(schema, arguments))
         return arguments, name
     name = draw(st.sampled_from(sorted(properties)))
     arguments[name] = draw(st.sampled_from(wrong_values(resolve(schema, properties[name]))))
@@ -338,8 +409,9 @@ def denotes(value: Any, segment: str) -> bool:
         return False
     if str(value) == segment:
         return True
-    digits = "".join(character for character in str(value) if character in string.digits)
-    return segment.isdigit() and digits == segment
+    written = re.split("[?#]", str(value), maxsplit=1)[0]  # a join link's query, or a query pasted with it
+    written = written.removeprefix(link[0]) if (link := re.match("https://[^/]+/j/", written)) else written
+    return bool(re.fullmatch("[0-9 -]+", written)) and written.replace(" ", "").replace("-", "") == segment
 
 
 def query_text(value: Any) -> str:
