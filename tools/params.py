@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, GetPydanticSchema
 
 from zoom_mcp.server.arguments import Matches
 from zoom_mcp.server.zoom.timezones import is_zoom_timezone, nearest_zoom_timezone
@@ -83,34 +83,37 @@ NextPageToken = Annotated[
 # no leading zero ("000000000" is not meeting 0), no surrounding spaces.
 MEETING_ID = Matches(
     r"^(https://([a-z\d-]+\.)*zoom\.us/j/)?[1-9]([ -]?\d){0,17}(\?[!-~]*)?$",
-    "must be a meeting id: an integer such as 85222310696 (also written '852 2231 0696' or "
-    "'852-2231-0696', or a join link https://zoom.us/j/85222310696), not the uuid",
+    "must be a meeting id: an integer such as 85222310696, or '852 2231 0696', '852-2231-0696', a join link "
+    "https://zoom.us/j/85222310696; not the uuid",
 )
 
 
-def _meeting_id(value: object) -> object:
-    """A JSON integer as is; digits written with spaces or dashes, or a join link, as the id they name."""
-    if isinstance(value, int) and not isinstance(value, bool):
+def _meeting_id_as_sent(value: object) -> object:
+    """One refusal, with an example, for anything but an integer or a string of the pattern."""
+    if (isinstance(value, int) and not isinstance(value, bool) and value >= 1) or (
+        isinstance(value, str) and MEETING_ID.regex.search(value)
+    ):
         return value
-    if isinstance(value, str) and MEETING_ID.regex.search(value):
-        return int(re.sub("[ -]", "", value.partition("?")[0].rpartition("/")[2]))
     raise ValueError(MEETING_ID.message)
+
+
+def _meeting_number(value: int | str) -> int:
+    """The id a pasted form names: its digits, without spaces, dashes, the link and its query."""
+    return value if isinstance(value, int) else int(re.sub("[ -]", "", value.partition("?")[0].rpartition("/")[2]))
 
 
 # Zoom's ids are int64; a larger integer is left for Zoom to answer "no such meeting" (a maximum would cost
 # tokens in every tool that takes a meeting id).
+_MeetingIdAsSent = Annotated[
+    Annotated[int, Field(ge=1)] | Annotated[str, MEETING_ID],
+    BeforeValidator(_meeting_id_as_sent),
+    AfterValidator(_meeting_number),
+]
+# An int to the tools (and to mypy), validated and published as the integer-or-pasted-string it is sent as.
 MeetingId = Annotated[
     int,
-    BeforeValidator(_meeting_id),
-    Field(ge=1),
-    WithJsonSchema(
-        {
-            "type": ["integer", "string"],
-            "minimum": 1,
-            "pattern": MEETING_ID.pattern,
-            "description": "The meeting id or its join link, not the uuid.",
-        }
-    ),
+    GetPydanticSchema(lambda _source, handler: handler.generate_schema(_MeetingIdAsSent)),
+    Field(description="The meeting id or its join link, not the uuid."),
 ]
 OccurrenceId = Annotated[
     Annotated[str, Matches(r"^\d{1,20}$", "must be an occurrence id (digits), from get_meeting")] | None,
