@@ -34,9 +34,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -66,6 +67,7 @@ class Result:
     calls_per_second: float
     p50_ms: float
     p99_ms: float
+    error_kinds: dict[str, int] = field(default_factory=dict)
 
 
 def free_port() -> int:
@@ -249,6 +251,7 @@ async def load(
 ) -> Result:
     latencies: list[float] = []
     errors = 0
+    kinds: Counter[str] = Counter()
     stop_at = 0.0
 
     async def client(index: int, http: httpx2.AsyncClient) -> None:
@@ -262,14 +265,16 @@ async def load(
                 response = await http.post(
                     url, content=call_body(tool, arguments, request_id), headers={**HEADERS, **headers}
                 )
-            except httpx2.TransportError:
+            except httpx2.TransportError as error:
                 # e.g. a keep-alive connection the server closed just as we reused it: counted, not timed.
                 errors += 1
+                kinds[type(error).__name__] += 1
                 continue
             elapsed = time.perf_counter() - started
             body = response.json() if response.status_code == 200 else {}
             if "result" not in body or body["result"].get("isError"):
                 errors += 1
+                kinds[f"HTTP {response.status_code}" if "result" not in body else "tool error"] += 1
             latencies.append(elapsed)
 
     limits = httpx2.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -280,6 +285,7 @@ async def load(
                 group.start_soon(client, index, http)
         latencies.clear()
         errors = 0
+        kinds.clear()
         started = time.perf_counter()
         stop_at = started + seconds
         async with anyio.create_task_group() as group:
@@ -296,6 +302,7 @@ async def load(
         calls_per_second=round(len(ordered) / wall, 1),
         p50_ms=round(statistics.median(ordered) * 1000, 1),
         p99_ms=round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1),
+        error_kinds=dict(kinds),
     )
 
 
@@ -315,6 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("no redis-server or valkey-server installed: skipping the 3-replica oauth configuration", flush=True)
         plan = [step for step in plan if not (step[1] == "zoom-mcp-oauth" and step[2] > 1)]
     results = []
+    load_at_start = os.getloadavg()
     workdir = Path(tempfile.mkdtemp(prefix="zoom-mcp-bench-"))
     for label, kind, replicas, tool, arguments in plan:
         with servers(kind, replicas, workdir) as (urls, headers):
@@ -324,7 +332,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results.append(result)
                 print(
                     f"{label:<24} replicas={replicas} clients={clients:>3}: {result.calls_per_second:>7.1f} calls/s  "
-                    f"p50 {result.p50_ms:>6.1f} ms  p99 {result.p99_ms:>7.1f} ms  errors {result.errors}",
+                    f"p50 {result.p50_ms:>6.1f} ms  p99 {result.p99_ms:>7.1f} ms  "
+                    f"errors {result.errors} {result.error_kinds or ''}",
                     flush=True,
                 )
     print()
@@ -337,6 +346,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     machine = {
         "cpus": os.cpu_count(),
+        # 1, 5 and 15 minute load averages before the first and after the last configuration: other work on the
+        # machine shows here (the benchmark itself adds about one).
+        "load_average_at_start": load_at_start,
         "load_average": os.getloadavg(),
         "python": platform.python_version(),
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
