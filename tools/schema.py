@@ -6,7 +6,8 @@ schemas are generated once, here, for inputs and outputs alike:
 - no auto-generated `title`s ("User Id" beside `user_id` says nothing the name doesn't);
 - no `anyOf [T, {"type": "null"}]` wrappers and no `"default": null`: results leave unset fields out
   (`exclude_none`), and an omitted parameter is how a caller says "not given";
-- nested models once each, in `$defs`, referenced where they are used (pydantic's own layout);
+- a nested model used in several places once, in `$defs`, referenced where it is used (pydantic's own
+  layout); one used in one place only, written there (a `$defs` entry and its `$ref` say nothing more);
 - a union of plain types as one list of types (`"type": ["integer", "string"]`) when each branch's limits
   apply to its type alone (`minimum` to numbers, `pattern` to strings): the same rule, without `anyOf`;
 - output schemas give the shape (types, enums, required fields) and no prose: what a model needs to read
@@ -16,6 +17,7 @@ schemas are generated once, here, for inputs and outputs alike:
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from mcp.server.mcpserver.tools import Tool
@@ -26,6 +28,9 @@ from pydantic_core import core_schema
 
 class CompactJsonSchema(GenerateJsonSchema):
     """pydantic's JSON schema without titles and null wrappers; refuses (like the SDK) what it can't render."""
+
+    def generate(self, schema: core_schema.CoreSchema, mode: JsonSchemaMode = "validation") -> JsonSchemaValue:
+        return _single_use_definitions_inlined(super().generate(schema, mode))
 
     def field_title_should_be_set(self, schema: Any) -> bool:
         return False
@@ -56,6 +61,50 @@ class OutputJsonSchema(CompactJsonSchema):
 
     def generate(self, schema: core_schema.CoreSchema, mode: JsonSchemaMode = "validation") -> JsonSchemaValue:
         return _shape_only(super().generate(schema, mode))
+
+
+def _single_use_definitions_inlined(schema: JsonSchemaValue) -> JsonSchemaValue:
+    """`schema` with each `$defs` entry referenced once (and not by itself) written where it is referenced."""
+    definitions: dict[str, JsonSchemaValue] = schema.get("$defs", {})
+    references = Counter(_references(schema))
+    once = {
+        name
+        for name, definition in definitions.items()
+        if references[name] == 1 and name not in set(_references(definition))
+    }
+
+    def inlined(node: Any) -> Any:
+        if isinstance(node, list):
+            return [inlined(value) for value in node]
+        if not isinstance(node, dict):
+            return node
+        name = _definition_name(node.get("$ref"))
+        if name in once:
+            return {
+                **inlined(definitions[name]),
+                **{key: inlined(value) for key, value in node.items() if key != "$ref"},
+            }
+        return {key: inlined(value) for key, value in node.items() if key != "$defs"}
+
+    shared = {name: inlined(definition) for name, definition in definitions.items() if name not in once}
+    result = inlined(schema)
+    return {"$defs": shared, **result} if shared else result
+
+
+def _definition_name(reference: Any) -> str | None:
+    return (
+        reference.removeprefix("#/$defs/") if isinstance(reference, str) and reference.startswith("#/$defs/") else None
+    )
+
+
+def _references(node: Any) -> list[str]:
+    """The `$defs` names referenced anywhere in `node`, once per reference."""
+    if isinstance(node, list):
+        return [name for value in node for name in _references(value)]
+    if not isinstance(node, dict):
+        return []
+    own = _definition_name(node.get("$ref"))
+    return ([own] if own else []) + [name for value in node.values() for name in _references(value)]
 
 
 # The keywords JSON Schema applies to one type only (an instance of another type passes them).

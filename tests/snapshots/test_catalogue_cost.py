@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 import jsonschema
 import pytest
-from pydantic import Field, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 
 from tests.bench.context import (
     COMMITTED_RESULTS,
@@ -136,6 +136,36 @@ def schema_nodes(schema: Any) -> list[dict[str, Any]]:
     return nodes
 
 
+def test_a_model_used_once_is_written_in_place_and_one_used_twice_is_shared() -> None:
+    class Inner(BaseModel):
+        size: int
+
+    class Once(BaseModel):
+        inner: Inner = Field(description="Written in place.")
+
+    class Twice(BaseModel):
+        first: Inner
+        second: list[Inner]
+
+    assert TypeAdapter(Once).json_schema(schema_generator=CompactJsonSchema) == {
+        "properties": {
+            "inner": {
+                "description": "Written in place.",
+                "properties": {"size": {"type": "integer"}},
+                "required": ["size"],
+                "type": "object",
+            }
+        },
+        "required": ["inner"],
+        "type": "object",
+    }
+    shared = TypeAdapter(Twice).json_schema(schema_generator=CompactJsonSchema)
+    assert shared["$defs"] == {
+        "Inner": {"properties": {"size": {"type": "integer"}}, "required": ["size"], "type": "object"}
+    }
+    assert shared["properties"]["first"] == {"$ref": "#/$defs/Inner"}
+
+
 async def test_schemas_carry_no_titles_and_no_null_wrappers() -> None:
     for tool in await catalogue(Settings(_env_file=None)):
         for kind in ("inputSchema", "outputSchema"):
@@ -158,7 +188,10 @@ async def test_every_parameter_keeps_its_limits() -> None:
         "type": "integer",
     }
     assert create["password"]["pattern"]
-    assert create["recurrence"]["$ref"].startswith("#/$defs/")
+    recurrence = create["recurrence"]["properties"]
+    assert recurrence["end_times"]["maximum"] == 60
+    assert recurrence["weekly_days"]["maxItems"] == 7
+    assert create["recurrence"]["additionalProperties"] is False
     assert tools["list_meetings"]["inputSchema"]["properties"]["page_size"]["maximum"] == 300
     assert tools["get_meeting"]["inputSchema"]["required"] == ["meeting_id"]
 
