@@ -42,7 +42,9 @@ def capabilities(tools: tuple[ToolSpec, ...]) -> str:
 
 
 def description(spec: ToolSpec) -> str:
-    return inspect.cleandoc(spec.function.__doc__ or "")
+    """The docstring, a line per paragraph: its hard line breaks would cost the model tokens and say nothing."""
+    paragraphs = inspect.cleandoc(spec.function.__doc__ or "").split("\n\n")
+    return "\n".join(" ".join(paragraph.split()) for paragraph in paragraphs)
 
 
 def signature(spec: ToolSpec) -> str:
@@ -58,7 +60,7 @@ def signature(spec: ToolSpec) -> str:
 
 
 def _first_paragraph(spec: ToolSpec) -> str:
-    return " ".join(description(spec).split("\n\n")[0].split())
+    return description(spec).split("\n")[0]
 
 
 def _hints(spec: ToolSpec) -> str:

@@ -53,16 +53,14 @@ ListType = Literal["scheduled", "upcoming", "live", "previous_meetings"]
 async def list_meetings(
     ctx: ZoomContext,
     user_id: UserId = "me",
-    from_date: Annotated[
-        DateText | None, Field(description='First day, yyyy-mm-dd, e.g. tomorrow\'s date for "tomorrow".')
-    ] = None,
+    from_date: Annotated[DateText | None, Field(description='First day, e.g. tomorrow\'s date for "tomorrow".')] = None,
     to_date: Annotated[
         DateText | None,
-        Field(description=f"Last day, inclusive (default: from_date); at most {MAX_RANGE_DAYS} days in all."),
+        Field(description=f"Last day, inclusive (default: from_date); {MAX_RANGE_DAYS} days at most."),
     ] = None,
     timezone: Annotated[
         TimezoneName | None,
-        Field(description="IANA timezone the dates are read in; default: the user's timezone."),
+        Field(description="Timezone of the dates; default: the user's."),
     ] = None,
     topic_contains: Annotated[
         str | None,
@@ -71,21 +69,20 @@ async def list_meetings(
     type: Annotated[
         ListType,
         Field(
-            description="scheduled: every unexpired meeting (past, live and upcoming); upcoming: not yet ended, "
-            "incl. live; live: in progress; previous_meetings: ended."
+            description="scheduled: all unexpired (past, live, upcoming); upcoming: not ended, incl. live; live: in "
+            "progress; previous_meetings: ended."
         ),
     ] = "scheduled",
     page_size: Annotated[
-        int, Field(ge=1, le=300, description="Meetings per page (with a range or topic: the most returned).")
+        int, Field(ge=1, le=300, description="Per page; with a range or topic, the most returned.")
     ] = 30,
     next_page_token: NextPageToken = None,
 ) -> Annotated[CallToolResult, MeetingPage]:
-    """List the meetings a user hosts (not ones they are invited to; never instant meetings).
+    """The meetings a user hosts (not ones they are invited to; no instant meetings).
 
-    With from_date/to_date: a calendar of every meeting and every occurrence of a recurring series starting
-    in those days, sorted by start, each occurrence with its occurrence_id. Without a range, each series
-    appears once, one page at a time.
-    get_meeting has a meeting's UTC start, join URL, passcode, agenda and settings.
+    With from_date/to_date: a calendar of every meeting and series occurrence starting on those days, by start,
+    with occurrence_ids. Without: each series once, page by page. get_meeting gives a meeting's UTC start,
+    join URL, passcode, agenda and settings.
     """
     if next_page_token is not None and (from_date or to_date or topic_contains):
         raise InvalidArguments(
@@ -141,11 +138,10 @@ async def create_meeting(
     waiting_room: WaitingRoom = None,
     auto_recording: AutoRecording = None,
 ) -> Annotated[CallToolResult, MeetingDetails]:
-    """Schedule a Zoom meeting and return its id, join URL, passcode and start time (UTC and local).
+    """Schedule a meeting or recurring series; returns its id, join URL, passcode and start (UTC and local).
 
-    Creates a new meeting every time it is called: do not call it again to "retry" unless list_meetings shows
-    the meeting is missing. Settings left out keep Zoom's defaults. Zoom allows 100 create/update requests
-    per user per day.
+    Each call creates a new meeting: never call again to "retry" unless list_meetings shows it missing.
+    Omitted settings keep Zoom's defaults. Zoom allows 100 creates/updates per user per day.
     """
     meeting_type = MEETING_TYPE_CODES[_meeting_type(type, recurrence, start_time)]
     start = None
@@ -179,8 +175,8 @@ async def create_meeting(
 async def get_meeting(
     ctx: ZoomContext, meeting_id: MeetingId, occurrence_id: OccurrenceId = None
 ) -> Annotated[CallToolResult, MeetingDetails]:
-    """Get one meeting's details: topic, times (UTC and local), duration, agenda, join URL, passcode, host,
-    settings, and for a recurring meeting its recurrence and occurrences (with their occurrence_id)."""
+    """One meeting's topic, times (UTC and local), duration, agenda, join URL, passcode, host and settings; for
+    a series, its recurrence and occurrences (with occurrence_ids)."""
     with reported_to_the_model():
         meeting = await zoom_client(ctx).get_meeting(meeting_id, occurrence_id=occurrence_id)
     return tool_result(ctx, MeetingDetails.of(meeting, occurrence_id=occurrence_id))
@@ -205,11 +201,11 @@ async def update_meeting(
     waiting_room: WaitingRoom = None,
     auto_recording: AutoRecording = None,
 ) -> Annotated[CallToolResult, MeetingDetails]:
-    """Change a meeting: only the fields given are changed; returns the meeting as it now stands.
+    """Change a meeting: only the fields given change; returns the meeting as it now stands.
 
-    Use it to move, rename, lengthen or re-configure a meeting, or to make a single meeting a recurring
-    series. With occurrence_id only that occurrence changes, and only agenda, start_time, duration and the
-    settings may be given. Counts against Zoom's 100 create/update requests per day.
+    To move, rename, lengthen or re-configure a meeting, or make it a recurring series. With occurrence_id
+    only that occurrence changes, and only agenda, start_time, duration and settings may be given. Counts
+    toward Zoom's 100 creates/updates per day.
     """
     given = set(_meeting_request(locals(), type=None, start=None).wire()) | ({"start_time"} if start_time else set())
     if not given:
@@ -253,9 +249,9 @@ async def delete_meeting(
         bool, Field(description="Email registrants that the meeting is cancelled.")
     ] = False,
 ) -> Annotated[CallToolResult, MeetingDeleted]:
-    """Delete a meeting, a whole recurring series, or (with occurrence_id) one occurrence of a series.
+    """Delete a meeting, a whole recurring series, or (with occurrence_id) one occurrence.
 
-    This cannot be undone, and without occurrence_id a whole series goes. The result says what was deleted.
+    Cannot be undone; without occurrence_id a whole series goes. The result says what was deleted.
     """
     client = zoom_client(ctx)
     with reported_to_the_model():

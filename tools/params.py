@@ -65,7 +65,7 @@ UtcDateTimeText = Annotated[str, UTC_DATE_TIME, AfterValidator(real_date_time)]
 UserId = Annotated[
     str,
     Field(
-        description="'me', a Zoom user id, or an email address.",
+        description="'me', a user id or an email.",
         max_length=254,
     ),
     USER_ID,
@@ -118,7 +118,7 @@ MeetingId = Annotated[
 OccurrenceId = Annotated[
     Annotated[str, Matches(r"^\d{1,20}$", "must be an occurrence id (digits), from get_meeting")] | None,
     Field(
-        description="One occurrence of a series (from get_meeting); omit for the whole series.",
+        description="One occurrence (from get_meeting); omit for the whole series.",
     ),
 ]
 
@@ -135,33 +135,32 @@ Topic = Annotated[_TopicText, Field(description="Meeting topic.")]
 NewTopic = Annotated[_TopicText | None, Field(description="New topic.")]
 Agenda = Annotated[_AgendaText | None, Field(description="Meeting description.")]
 Duration = Annotated[_Minutes | None, Field(description="Length in minutes.")]
-Passcode = Annotated[_PasscodeText | None, Field(description="Meeting passcode; Zoom makes one if omitted.")]
+Passcode = Annotated[_PasscodeText | None, Field(description="Passcode; Zoom makes one if omitted.")]
 Timezone = Annotated[
     TimezoneName | None,
     Field(
-        description="IANA timezone from Zoom's list, e.g. 'Europe/Paris', 'UTC'; default: the host's. An "
-        "offset-less start_time is read in it."
+        description="IANA name from Zoom's list, e.g. Europe/Paris; default: the host's. An offset-less start_time "
+        "is read in it."
     ),
 ]
 NewTimezone = Annotated[
     TimezoneName | None,
     Field(
-        description="New IANA timezone of the meeting or series (not of one occurrence); an offset-less "
-        "start_time is read in it."
+        description="New IANA timezone of the meeting or series (not one occurrence); an offset-less start_time "
+        "is read in it."
     ),
 ]
 StartTime = Annotated[
     _DateTimeText | None,
     Field(
-        description="In the future (years 2000-2099), ISO 8601 with 'Z' or an offset, or local time (no offset) "
-        "in timezone. To start now, use type instant."
+        description="Future, 2000-2099: with Z or an offset, or local time in timezone. To start now, use type instant."
     ),
 ]
 NewStartTime = Annotated[
     _DateTimeText | None,
     Field(
-        description="In the future (years 2000-2099), ISO 8601 with 'Z' or an offset, or local time (no offset) "
-        "in the meeting's timezone (or in timezone when given)."
+        description="Future, 2000-2099: with Z or an offset, or local time in the meeting's timezone (or in "
+        "timezone, if given)."
     ),
 ]
 # The settings flags: left out, a setting keeps Zoom's default (create) or its current value (update).

@@ -24,8 +24,7 @@ ZOOM_PAGE_SIZE = 300
 MAX_ZOOM_PAGES = 10
 _OFFSET_TOKEN = re.compile(r"people-([0-9]{1,6})")
 _INSTANCE = (
-    "A meeting id (a number: its latest ended instance is used) or the uuid of one instance "
-    "(earlier_instances of a previous answer, or list_recordings)."
+    "Meeting id (then its latest ended instance) or one instance's uuid (from earlier_instances or list_recordings)."
 )
 
 
@@ -33,9 +32,9 @@ _INSTANCE = (
 async def get_meeting_summary(
     ctx: ZoomContext, meeting_id_or_uuid: Annotated[MeetingIdOrUuid, Field(description=_INSTANCE)]
 ) -> Annotated[CallToolResult, MeetingNotes]:
-    """What was discussed and decided in a meeting that has ended: Zoom's AI Companion summary (recap, next
-    steps, topics) as Markdown. Cheaper than reading the transcript; needs the host to have AI Companion
-    summaries on. Given a meeting id, also lists earlier instances to pick another date.
+    """What was discussed and decided in an ended meeting: Zoom's AI Companion summary (recap, next steps,
+    topics) as Markdown. Cheaper than the transcript; needs AI Companion summaries on for the host. For a
+    meeting id, also lists earlier instances to pick another date.
     """
     text = str(meeting_id_or_uuid)
     with reported_to_the_model():
@@ -70,15 +69,15 @@ def _instance_views(instances: list[models.PastInstance] | None, timezone: str |
 async def list_meeting_participants(
     ctx: ZoomContext,
     meeting_id_or_uuid: Annotated[MeetingIdOrUuid, Field(description=_INSTANCE)],
-    page_size: Annotated[int, Field(ge=1, le=300, description="People per page, 1 to 300.")] = 30,
+    page_size: Annotated[int, Field(ge=1, le=300, description="People per page.")] = 30,
     next_page_token: Annotated[
         str | None,
-        Field(max_length=20, description="The next_page_token of the previous result; omit for the first page."),
+        Field(max_length=20, description="The previous page's next_page_token."),
     ] = None,
 ) -> Annotated[CallToolResult, AttendancePage]:
-    """Who attended a meeting that has ended: one entry per person (rejoins merged) with name, email where
-    Zoom gives it, first join and last leave (UTC and local) and minutes attended. Given a meeting id, also
-    lists earlier instances to pick another date.
+    """Who attended an ended meeting: one entry per person (rejoins merged) with name, email where Zoom gives
+    it, first join and last leave (UTC and local) and minutes attended. For a meeting id, also lists earlier
+    instances to pick another date.
     """
     offset = _offset(next_page_token)
     text = str(meeting_id_or_uuid)

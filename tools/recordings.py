@@ -26,20 +26,18 @@ MAX_RANGE_DAYS = 30
 async def list_recordings(
     ctx: ZoomContext,
     user_id: UserId = "me",
-    from_date: Annotated[
-        DateText | None, Field(description="First day (2000-2099). Default: 30 days before to_date.")
-    ] = None,
-    to_date: Annotated[DateText | None, Field(description="Last day. Default: today (UTC).")] = None,
+    from_date: Annotated[DateText | None, Field(description="First day; default: 30 days before to_date.")] = None,
+    to_date: Annotated[DateText | None, Field(description="Last day; default: today (UTC).")] = None,
     page_size: PageSize = 30,
     next_page_token: NextPageToken = None,
     include_files: Annotated[
         bool, Field(description="Also list each file (type, size, times, play URL), the share URL and total size.")
     ] = False,
 ) -> Annotated[CallToolResult, RecordingPage]:
-    """List a user's cloud recordings in a date range of up to 30 days, newest first, one page at a time.
+    """A user's cloud recordings in a date range of up to 30 days, newest first, page by page.
 
-    To read what was said, pass a meeting's uuid to get_meeting_transcript. For older recordings, call again
-    with an earlier from_date/to_date window.
+    For what was said, pass a meeting's uuid to get_meeting_transcript. For older recordings, call again with
+    an earlier from_date/to_date window.
     """
     first, last = _date_range(from_date, to_date)
     client = zoom_client(ctx)
@@ -81,8 +79,7 @@ async def get_meeting_transcript(
     meeting_id_or_uuid: Annotated[
         MeetingIdOrUuid,
         Field(
-            description="A meeting id (a number: its latest recorded instance is used) or the uuid of one "
-            "instance (from list_recordings)."
+            description="Meeting id (then its latest recorded instance) or one instance's uuid (from list_recordings)."
         ),
     ],
     offset: Annotated[int, Field(ge=0, description="First cue to return.")] = 0,
@@ -91,11 +88,11 @@ async def get_meeting_transcript(
         bool, Field(description="Also return the page as cues (start, end, speaker, text).")
     ] = False,
 ) -> Annotated[CallToolResult, TranscriptPage]:
-    """Read the transcript of a recorded meeting: who said what, with timestamps.
+    """A recorded meeting's transcript: who said what, with timestamps.
 
-    Returns readable text ('[hh:mm:ss] Speaker: words'), the list of speakers, and total_cues. Long
-    transcripts come in pages: when next_offset is present, call again with offset=next_offset to read on.
-    Needs a cloud recording with audio transcription enabled.
+    Returns text ('[hh:mm:ss] Speaker: words'), the speakers and total_cues, a page at a time: while
+    next_offset is present, call again with offset=next_offset. Needs a cloud recording with audio
+    transcription on.
     """
     with reported_to_the_model():
         client = zoom_client(ctx)

@@ -42,7 +42,7 @@ class RecurrenceParam(BaseModel):
     )
     end_date_time: UtcDateTimeText | None = Field(
         default=None,
-        description="Last possible occurrence, UTC, years 2000-2099.",
+        description="Last possible occurrence (UTC).",
     )
 
     @model_validator(mode="after")
@@ -86,12 +86,12 @@ class RecurrenceParam(BaseModel):
 
 Recurrence = Annotated[
     RecurrenceParam | None,
-    Field(description="Makes a recurring series; end_times or end_date_time (exactly one) is required."),
+    Field(description="Makes a series; give exactly one of end_times and end_date_time."),
 ]
 NewRecurrence = Annotated[
     RecurrenceParam | None,
     Field(
-        description="Replaces the series' recurrence, or makes a scheduled meeting a series; end_times or "
-        "end_date_time (exactly one) is required."
+        description="Replaces the recurrence, or makes a scheduled meeting a series; give exactly one of end_times "
+        "and end_date_time."
     ),
 ]
