@@ -68,28 +68,38 @@ class Matches:
 def ecma_regex(pattern: str) -> re.Pattern[str]:
     """An ECMA-262 pattern compiled to mean in Python what it means to a JSON Schema validator (use `search`).
 
-    re.ASCII, and `$` (outside a class) as `\\Z`, since Python's `$` also matches before a final newline; a
-    construct the two read differently is refused (ValueError).
+    re.ASCII (`\\d`, `\\w` ASCII, as in ECMA-262); `$` (outside a class) as `\\Z`, since Python's `$` also
+    matches before a final newline; `\\s` as ECMA-262's own list of spaces and line ends. A construct the two
+    read differently and that has no such translation is refused (ValueError).
     """
     python: list[str] = []
     index, in_class = 0, False
     while index < len(pattern):
         character = pattern[index]
         step = pattern[index : index + 2] if character == "\\" else character
-        different = step in _READ_DIFFERENTLY_ESCAPES or (not in_class and step == ".")
+        different = step in _READ_DIFFERENTLY_ESCAPES or (step == r"\S" and in_class) or (not in_class and step == ".")
         if different or (not in_class and pattern.startswith(("[]", "[^]"), index)):  # ECMA-262: empty class
             raise ValueError(f"{pattern!r}: {step!r} is read differently by ECMA-262 and Python")
         if not in_class and pattern.startswith("(?", index) and not pattern.startswith(("(?:", "(?=", "(?!"), index):
             raise ValueError(f"{pattern!r}: only (?:, (?= and (?! groups read the same in ECMA-262 and Python")
         in_class = step != "]" if in_class else step == "["
-        python.append(r"\Z" if step == "$" and not in_class else step)
+        if step == "$" and not in_class:
+            python.append(r"\Z")
+        elif step == r"\s":
+            python.append(ECMA_SPACES if in_class else f"[{ECMA_SPACES}]")
+        elif step == r"\S":
+            python.append(f"[^{ECMA_SPACES}]")
+        else:
+            python.append(step)
         index += len(step)
     return re.compile("".join(python), re.ASCII)
 
 
-# `\s`, `\S`: Unicode spaces to ECMA-262, ASCII ones under re.ASCII; `\A`, `\Z`, `\z`: Python's anchors,
-# letters to ECMA-262. (`.` outside a class, refused too, also stops at U+2028 in ECMA-262.)
-_READ_DIFFERENTLY_ESCAPES = {r"\s", r"\S", r"\A", r"\Z", r"\z"}
+# ECMA-262's \s: WhiteSpace (tab, VT, FF, U+FEFF and Unicode's space separators, Zs) and LineTerminator.
+ECMA_SPACES = r"\t\n\v\f\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+# `\A`, `\Z`, `\z`: Python's anchors, letters to ECMA-262. (`.` outside a class, refused too, also stops at
+# U+2028 in ECMA-262; `\S` inside a class has no Python spelling.)
+_READ_DIFFERENTLY_ESCAPES = {r"\A", r"\Z", r"\z"}
 
 
 class ExactArguments(FuncMetadata):

@@ -56,7 +56,7 @@ async def list_meetings(
     from_date: Annotated[DateText | None, Field(description='First day, e.g. tomorrow\'s date for "tomorrow".')] = None,
     to_date: Annotated[
         DateText | None,
-        Field(description=f"Last day, inclusive (default: from_date); {MAX_RANGE_DAYS} days at most."),
+        Field(description=f"Last day, inclusive; default: from_date. {MAX_RANGE_DAYS} days at most."),
     ] = None,
     timezone: Annotated[
         TimezoneName | None,
@@ -64,13 +64,13 @@ async def list_meetings(
     ] = None,
     topic_contains: Annotated[
         str | None,
-        Field(min_length=1, max_length=200, description="Only meetings whose topic contains this (any case)."),
+        Field(min_length=1, max_length=200, description="Only topics containing this (any case)."),
     ] = None,
     type: Annotated[
         ListType,
         Field(
-            description="scheduled: all unexpired (past, live, upcoming); upcoming: not ended, incl. live; live: in "
-            "progress; previous_meetings: ended."
+            description="scheduled: all unexpired; upcoming: not ended, incl. live; live: in progress; "
+            "previous_meetings: ended."
         ),
     ] = "scheduled",
     page_size: Annotated[
@@ -78,11 +78,11 @@ async def list_meetings(
     ] = 30,
     next_page_token: NextPageToken = None,
 ) -> Annotated[CallToolResult, MeetingPage]:
-    """The meetings a user hosts (not ones they are invited to; no instant meetings).
+    """Meetings a user hosts (not invitations; no instant meetings).
 
-    With from_date/to_date: a calendar of every meeting and series occurrence starting on those days, by start,
-    with occurrence_ids. Without: each series once, page by page. get_meeting gives a meeting's UTC start,
-    join URL, passcode, agenda and settings.
+    With from_date/to_date: a calendar of every meeting and series occurrence starting those days, with
+    occurrence_ids. Without: each series once, in pages. get_meeting has the UTC start, join URL, passcode,
+    agenda and settings.
     """
     if next_page_token is not None and (from_date or to_date or topic_contains):
         raise InvalidArguments(
@@ -121,8 +121,8 @@ async def create_meeting(
     type: Annotated[
         MeetingTypeParam | None,
         Field(
-            description="Default: scheduled; with recurrence, recurring_fixed_time (with start_time) or "
-            "recurring_no_fixed_time."
+            description="Default: scheduled, or with recurrence recurring_fixed_time if start_time is given, "
+            "else recurring_no_fixed_time."
         ),
     ] = None,
     start_time: StartTime = None,
@@ -138,10 +138,10 @@ async def create_meeting(
     waiting_room: WaitingRoom = None,
     auto_recording: AutoRecording = None,
 ) -> Annotated[CallToolResult, MeetingDetails]:
-    """Schedule a meeting or recurring series; returns its id, join URL, passcode and start (UTC and local).
+    """Schedule a meeting or recurring series; returns id, join URL, passcode and start (UTC and local).
 
-    Each call creates a new meeting: never call again to "retry" unless list_meetings shows it missing.
-    Omitted settings keep Zoom's defaults. Zoom allows 100 creates/updates per user per day.
+    Each call creates one more: to "retry", first check list_meetings. Omitted settings keep Zoom's defaults.
+    Zoom allows 100 creates/updates per user per day.
     """
     meeting_type = MEETING_TYPE_CODES[_meeting_type(type, recurrence, start_time)]
     start = None
@@ -201,11 +201,11 @@ async def update_meeting(
     waiting_room: WaitingRoom = None,
     auto_recording: AutoRecording = None,
 ) -> Annotated[CallToolResult, MeetingDetails]:
-    """Change a meeting: only the fields given change; returns the meeting as it now stands.
+    """Move, rename, lengthen or re-configure a meeting, or make it a series: only the fields given change;
+    returns the meeting as it now stands.
 
-    To move, rename, lengthen or re-configure a meeting, or make it a recurring series. With occurrence_id
-    only that occurrence changes, and only agenda, start_time, duration and settings may be given. Counts
-    toward Zoom's 100 creates/updates per day.
+    With occurrence_id only that occurrence changes, and only agenda, start_time, duration and settings may
+    be given.
     """
     given = set(_meeting_request(locals(), type=None, start=None).wire()) | ({"start_time"} if start_time else set())
     if not given:

@@ -19,12 +19,12 @@ from zoom_mcp.server.zoom.timezones import is_zoom_timezone, nearest_zoom_timezo
 # same way (Matches): `\d` is an ASCII digit, never U+0661 or U+FF11.
 # A user id is a path segment: anything that could end it or smuggle in another request part is refused
 # outright, even though the client also percent-encodes (a clear message beats a puzzling 404), and so are
-# "." and "..", which a URL resolves as path steps. So are control characters (C0, DEL, C1), Unicode spaces,
-# zero-width and bidi marks (U+00A0, U+1680, U+3000, and the whole General Punctuation block U+2000-U+206F,
-# whose other characters, dashes, quotes and bullets, belong in no address or id), U+FEFF and U+FFFD
-# (bytes that were not UTF-8). Other non-ASCII letters stay: 'zoë@example.com' is an address.
+# "." and "..", which a URL resolves as path steps. So are control characters (C0, DEL, C1), spaces and line
+# ends (ECMA-262's \s: also U+00A0, U+1680, U+3000, U+FEFF), zero-width and bidi marks (the whole General
+# Punctuation block U+2000-U+206F, whose other characters, dashes, quotes and bullets, belong in no address
+# or id) and U+FFFD (bytes that were not UTF-8). Other non-ASCII letters stay: 'zoë@example.com' is one.
 USER_ID = Matches(
-    r"^(?!\.\.?$)[^/?#%\\\x00-\x20\x7f-\xa0\u1680\u2000-\u206f\u3000\ufeff\ufffd]+$",
+    r"^(?!\.\.?$)[^/?#%\\\s\x00-\x1f\x7f-\x9f\u2000-\u206f\ufffd]+$",
     "must be 'me', a Zoom user id or an email address, without '/', '?', '#', '%', '\\', spaces or control characters",
 )
 # The years Zoom schedules in, stated in the schema; also keeps every offset arithmetic in range.
@@ -139,29 +139,24 @@ Passcode = Annotated[_PasscodeText | None, Field(description="Passcode; Zoom mak
 Timezone = Annotated[
     TimezoneName | None,
     Field(
-        description="IANA name from Zoom's list, e.g. Europe/Paris; default: the host's. An offset-less start_time "
-        "is read in it."
+        description="IANA name (Zoom's list), e.g. Europe/Paris; default: the host's. Also for a start_time without "
+        "offset."
     ),
 ]
 NewTimezone = Annotated[
     TimezoneName | None,
     Field(
-        description="New IANA timezone of the meeting or series (not one occurrence); an offset-less start_time "
-        "is read in it."
+        description="New IANA timezone of the meeting or series (not one occurrence); also for a start_time "
+        "without offset."
     ),
 ]
 StartTime = Annotated[
     _DateTimeText | None,
-    Field(
-        description="Future, 2000-2099: with Z or an offset, or local time in timezone. To start now, use type instant."
-    ),
+    Field(description="Future, 2000-2099; with Z or an offset, or local in timezone. To start now: type instant."),
 ]
 NewStartTime = Annotated[
     _DateTimeText | None,
-    Field(
-        description="Future, 2000-2099: with Z or an offset, or local time in the meeting's timezone (or in "
-        "timezone, if given)."
-    ),
+    Field(description="Future, 2000-2099; with Z or an offset, or local in the meeting's timezone (or timezone)."),
 ]
 # The settings flags: left out, a setting keeps Zoom's default (create) or its current value (update).
 HostVideo = Annotated[bool | None, Field(description="Host's video on.")]

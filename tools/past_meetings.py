@@ -32,9 +32,9 @@ _INSTANCE = (
 async def get_meeting_summary(
     ctx: ZoomContext, meeting_id_or_uuid: Annotated[MeetingIdOrUuid, Field(description=_INSTANCE)]
 ) -> Annotated[CallToolResult, MeetingNotes]:
-    """What was discussed and decided in an ended meeting: Zoom's AI Companion summary (recap, next steps,
-    topics) as Markdown. Cheaper than the transcript; needs AI Companion summaries on for the host. For a
-    meeting id, also lists earlier instances to pick another date.
+    """What an ended meeting discussed and decided: Zoom's AI Companion summary (recap, next steps, topics)
+    in Markdown. Cheaper than the transcript; the host needs AI Companion summaries on. For a meeting id, also
+    lists earlier instances (other dates).
     """
     text = str(meeting_id_or_uuid)
     with reported_to_the_model():
@@ -75,9 +75,8 @@ async def list_meeting_participants(
         Field(max_length=20, description="The previous page's next_page_token."),
     ] = None,
 ) -> Annotated[CallToolResult, AttendancePage]:
-    """Who attended an ended meeting: one entry per person (rejoins merged) with name, email where Zoom gives
-    it, first join and last leave (UTC and local) and minutes attended. For a meeting id, also lists earlier
-    instances to pick another date.
+    """Who attended an ended meeting: per person (rejoins merged) name, email if Zoom gives it, first join,
+    last leave (UTC and local) and minutes. For a meeting id, also lists earlier instances (other dates).
     """
     offset = _offset(next_page_token)
     text = str(meeting_id_or_uuid)

@@ -31,13 +31,13 @@ async def list_recordings(
     page_size: PageSize = 30,
     next_page_token: NextPageToken = None,
     include_files: Annotated[
-        bool, Field(description="Also list each file (type, size, times, play URL), the share URL and total size.")
+        bool, Field(description="Also each file (type, size, times, play URL), share URL and total size.")
     ] = False,
 ) -> Annotated[CallToolResult, RecordingPage]:
-    """A user's cloud recordings in a date range of up to 30 days, newest first, page by page.
+    """A user's cloud recordings over up to 30 days, newest first, in pages.
 
-    For what was said, pass a meeting's uuid to get_meeting_transcript. For older recordings, call again with
-    an earlier from_date/to_date window.
+    For what was said: get_meeting_transcript with a meeting's uuid. For older ones, call again with an
+    earlier from_date/to_date.
     """
     first, last = _date_range(from_date, to_date)
     client = zoom_client(ctx)
@@ -84,14 +84,11 @@ async def get_meeting_transcript(
     ],
     offset: Annotated[int, Field(ge=0, description="First cue to return.")] = 0,
     max_cues: Annotated[int, Field(ge=1, le=1000, description="Cues per page.")] = 300,
-    include_cues: Annotated[
-        bool, Field(description="Also return the page as cues (start, end, speaker, text).")
-    ] = False,
+    include_cues: Annotated[bool, Field(description="Also the page as cues (start, end, speaker, text).")] = False,
 ) -> Annotated[CallToolResult, TranscriptPage]:
-    """A recorded meeting's transcript: who said what, with timestamps.
+    """A recorded meeting's transcript: text ('[hh:mm:ss] Speaker: words'), speakers and total_cues.
 
-    Returns text ('[hh:mm:ss] Speaker: words'), the speakers and total_cues, a page at a time: while
-    next_offset is present, call again with offset=next_offset. Needs a cloud recording with audio
+    While next_offset is present, call again with offset=next_offset. Needs a cloud recording with audio
     transcription on.
     """
     with reported_to_the_model():

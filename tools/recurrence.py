@@ -23,7 +23,7 @@ class RecurrenceParam(BaseModel):
 
     type: RecurrenceTypeName
     repeat_interval: int | None = Field(
-        default=None, ge=1, description="Every N days (max 99), weeks (max 50) or months (max 10)."
+        default=None, ge=1, description="Every N days (max 99), weeks (50) or months (10)."
     )
     weekly_days: list[Weekday] | None = Field(
         default=None,
@@ -31,14 +31,14 @@ class RecurrenceParam(BaseModel):
         max_length=7,
         description="Weekly (required): 1=Sunday ... 7=Saturday.",
     )
-    monthly_day: int | None = Field(default=None, ge=1, le=31, description="Monthly: day of month (or monthly_week).")
+    monthly_day: int | None = Field(default=None, ge=1, le=31, description="Monthly: day (or monthly_week).")
     monthly_week: Literal[-1, 1, 2, 3, 4] | None = Field(
-        default=None, description="Monthly, with monthly_week_day: week of month (-1: last)."
+        default=None, description="Monthly: week (-1: last), with monthly_week_day."
     )
     monthly_week_day: Weekday | None = Field(default=None, description="1=Sunday ... 7=Saturday.")
     # Zoom's own default is 1: a "weekly" series that silently holds one meeting. So an end is required.
     end_times: int | None = Field(
-        default=None, ge=0, le=60, description="Number of occurrences; 0: no end (only without a fixed time)."
+        default=None, ge=0, le=60, description="Occurrences; 0: no end (only without a fixed time)."
     )
     end_date_time: UtcDateTimeText | None = Field(
         default=None,
@@ -86,12 +86,12 @@ class RecurrenceParam(BaseModel):
 
 Recurrence = Annotated[
     RecurrenceParam | None,
-    Field(description="Makes a series; give exactly one of end_times and end_date_time."),
+    Field(description="Makes a series; exactly one of end_times, end_date_time."),
 ]
 NewRecurrence = Annotated[
     RecurrenceParam | None,
     Field(
-        description="Replaces the recurrence, or makes a scheduled meeting a series; give exactly one of end_times "
-        "and end_date_time."
+        description="Replaces the recurrence, or makes a scheduled meeting a series; exactly one of end_times, "
+        "end_date_time."
     ),
 ]
