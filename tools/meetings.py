@@ -78,11 +78,10 @@ async def list_meetings(
     ] = 30,
     next_page_token: NextPageToken = None,
 ) -> Annotated[CallToolResult, MeetingPage]:
-    """Meetings a user hosts (not invitations; no instant meetings).
+    """Meetings a user hosts (not invitations or instant meetings).
 
-    With from_date/to_date: a calendar of every meeting and series occurrence starting those days, with
-    occurrence_ids. Without: each series once, in pages. get_meeting has the UTC start, join URL, passcode,
-    agenda and settings.
+    With from_date/to_date: every meeting and series occurrence starting those days, with occurrence_ids;
+    without: each series once, in pages. get_meeting has join URL, passcode, agenda and settings.
     """
     if next_page_token is not None and (from_date or to_date or topic_contains):
         raise InvalidArguments(
@@ -121,8 +120,8 @@ async def create_meeting(
     type: Annotated[
         MeetingTypeParam | None,
         Field(
-            description="Default: scheduled, or with recurrence recurring_fixed_time if start_time is given, "
-            "else recurring_no_fixed_time."
+            description="Default: scheduled; with recurrence, recurring_fixed_time given start_time, else "
+            "recurring_no_fixed_time."
         ),
     ] = None,
     start_time: StartTime = None,
@@ -138,9 +137,9 @@ async def create_meeting(
     waiting_room: WaitingRoom = None,
     auto_recording: AutoRecording = None,
 ) -> Annotated[CallToolResult, MeetingDetails]:
-    """Schedule a meeting or recurring series; returns id, join URL, passcode and start (UTC and local).
+    """Schedule a meeting or series; returns id, join URL, passcode and start (UTC and local).
 
-    Each call creates one more: to "retry", first check list_meetings. Omitted settings keep Zoom's defaults.
+    Each call creates one more: to "retry", check list_meetings first. Omitted settings keep Zoom's defaults.
     Zoom allows 100 creates/updates per user per day.
     """
     meeting_type = MEETING_TYPE_CODES[_meeting_type(type, recurrence, start_time)]
@@ -175,8 +174,8 @@ async def create_meeting(
 async def get_meeting(
     ctx: ZoomContext, meeting_id: MeetingId, occurrence_id: OccurrenceId = None
 ) -> Annotated[CallToolResult, MeetingDetails]:
-    """One meeting's topic, times (UTC and local), duration, agenda, join URL, passcode, host and settings; for
-    a series, its recurrence and occurrences (with occurrence_ids)."""
+    """One meeting's details, incl. times (UTC and local), join URL, passcode and settings; for a series, its
+    recurrence and occurrences (with occurrence_ids)."""
     with reported_to_the_model():
         meeting = await zoom_client(ctx).get_meeting(meeting_id, occurrence_id=occurrence_id)
     return tool_result(ctx, MeetingDetails.of(meeting, occurrence_id=occurrence_id))
@@ -201,11 +200,10 @@ async def update_meeting(
     waiting_room: WaitingRoom = None,
     auto_recording: AutoRecording = None,
 ) -> Annotated[CallToolResult, MeetingDetails]:
-    """Move, rename, lengthen or re-configure a meeting, or make it a series: only the fields given change;
-    returns the meeting as it now stands.
+    """Move, rename, lengthen or re-configure a meeting, or make it a series; only given fields change.
+    Returns the meeting as it now stands.
 
-    With occurrence_id only that occurrence changes, and only agenda, start_time, duration and settings may
-    be given.
+    With occurrence_id only that occurrence changes, taking only agenda, start_time, duration and settings.
     """
     given = set(_meeting_request(locals(), type=None, start=None).wire()) | ({"start_time"} if start_time else set())
     if not given:
@@ -249,9 +247,8 @@ async def delete_meeting(
         bool, Field(description="Email registrants that the meeting is cancelled.")
     ] = False,
 ) -> Annotated[CallToolResult, MeetingDeleted]:
-    """Delete a meeting, a whole recurring series, or (with occurrence_id) one occurrence.
-
-    Cannot be undone; without occurrence_id a whole series goes. The result says what was deleted.
+    """Delete a meeting, a whole series, or (with occurrence_id) one occurrence; cannot be undone, and
+    without occurrence_id the whole series goes. The result says what was deleted.
     """
     client = zoom_client(ctx)
     with reported_to_the_model():

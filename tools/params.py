@@ -145,10 +145,7 @@ Timezone = Annotated[
 ]
 NewTimezone = Annotated[
     TimezoneName | None,
-    Field(
-        description="New IANA timezone of the meeting or series (not one occurrence); also for a start_time "
-        "without offset."
-    ),
+    Field(description="New IANA timezone (of the series, not one occurrence); also for a start_time without offset."),
 ]
 StartTime = Annotated[
     _DateTimeText | None,

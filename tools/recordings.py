@@ -36,8 +36,8 @@ async def list_recordings(
 ) -> Annotated[CallToolResult, RecordingPage]:
     """A user's cloud recordings over up to 30 days, newest first, in pages.
 
-    For what was said: get_meeting_transcript with a meeting's uuid. For older ones, call again with an
-    earlier from_date/to_date.
+    For what was said: get_meeting_transcript with a meeting's uuid; for older ones, an earlier
+    from_date/to_date.
     """
     first, last = _date_range(from_date, to_date)
     client = zoom_client(ctx)
@@ -78,18 +78,16 @@ async def get_meeting_transcript(
     ctx: ZoomContext,
     meeting_id_or_uuid: Annotated[
         MeetingIdOrUuid,
-        Field(
-            description="Meeting id (then its latest recorded instance) or one instance's uuid (from list_recordings)."
-        ),
+        Field(description="Meeting id (its latest recorded instance) or an instance uuid (from list_recordings)."),
     ],
     offset: Annotated[int, Field(ge=0, description="First cue to return.")] = 0,
     max_cues: Annotated[int, Field(ge=1, le=1000, description="Cues per page.")] = 300,
     include_cues: Annotated[bool, Field(description="Also the page as cues (start, end, speaker, text).")] = False,
 ) -> Annotated[CallToolResult, TranscriptPage]:
-    """A recorded meeting's transcript: text ('[hh:mm:ss] Speaker: words'), speakers and total_cues.
+    """A recorded meeting's transcript as '[hh:mm:ss] Speaker: words' text, with speakers and total_cues.
 
     While next_offset is present, call again with offset=next_offset. Needs a cloud recording with audio
-    transcription on.
+    transcription.
     """
     with reported_to_the_model():
         client = zoom_client(ctx)

@@ -91,7 +91,6 @@ Recurrence = Annotated[
 NewRecurrence = Annotated[
     RecurrenceParam | None,
     Field(
-        description="Replaces the recurrence, or makes a scheduled meeting a series; exactly one of end_times, "
-        "end_date_time."
+        description="New recurrence, or makes a scheduled meeting a series; exactly one of end_times, end_date_time."
     ),
 ]
