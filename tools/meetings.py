@@ -53,7 +53,7 @@ ListType = Literal["scheduled", "upcoming", "live", "previous_meetings"]
 async def list_meetings(
     ctx: ZoomContext,
     user_id: UserId = "me",
-    from_date: Annotated[DateText | None, Field(description='First day, e.g. tomorrow\'s date for "tomorrow".')] = None,
+    from_date: Annotated[DateText | None, Field(description="First day, e.g. tomorrow's date for 'tomorrow'.")] = None,
     to_date: Annotated[
         DateText | None,
         Field(description=f"Last day, inclusive; default: from_date. {MAX_RANGE_DAYS} days at most."),
@@ -81,7 +81,7 @@ async def list_meetings(
     """Meetings a user hosts (not invitations or instant meetings).
 
     With from_date/to_date: every meeting and series occurrence starting those days, with occurrence_ids;
-    without: each series once, in pages. get_meeting has join URL, passcode, agenda and settings.
+    else each series once, in pages. get_meeting has join URL, passcode and settings.
     """
     if next_page_token is not None and (from_date or to_date or topic_contains):
         raise InvalidArguments(
@@ -137,9 +137,9 @@ async def create_meeting(
     waiting_room: WaitingRoom = None,
     auto_recording: AutoRecording = None,
 ) -> Annotated[CallToolResult, MeetingDetails]:
-    """Schedule a meeting or series; returns id, join URL, passcode and start (UTC and local).
+    """Schedule a meeting or series.
 
-    Each call creates one more: to "retry", check list_meetings first. Omitted settings keep Zoom's defaults.
+    Each call creates one more: to 'retry', check list_meetings first. Omitted settings keep Zoom's defaults;
     Zoom allows 100 creates/updates per user per day.
     """
     meeting_type = MEETING_TYPE_CODES[_meeting_type(type, recurrence, start_time)]
@@ -174,8 +174,7 @@ async def create_meeting(
 async def get_meeting(
     ctx: ZoomContext, meeting_id: MeetingId, occurrence_id: OccurrenceId = None
 ) -> Annotated[CallToolResult, MeetingDetails]:
-    """One meeting's details, incl. times (UTC and local), join URL, passcode and settings; for a series, its
-    recurrence and occurrences (with occurrence_ids)."""
+    """One meeting's details (join URL, passcode, settings; a series' occurrences, with occurrence_ids)."""
     with reported_to_the_model():
         meeting = await zoom_client(ctx).get_meeting(meeting_id, occurrence_id=occurrence_id)
     return tool_result(ctx, MeetingDetails.of(meeting, occurrence_id=occurrence_id))
@@ -201,9 +200,8 @@ async def update_meeting(
     auto_recording: AutoRecording = None,
 ) -> Annotated[CallToolResult, MeetingDetails]:
     """Move, rename, lengthen or re-configure a meeting, or make it a series; only given fields change.
-    Returns the meeting as it now stands.
 
-    With occurrence_id only that occurrence changes, taking only agenda, start_time, duration and settings.
+    With occurrence_id only that occurrence, and only agenda, start_time, duration and settings.
     """
     given = set(_meeting_request(locals(), type=None, start=None).wire()) | ({"start_time"} if start_time else set())
     if not given:
@@ -247,9 +245,8 @@ async def delete_meeting(
         bool, Field(description="Email registrants that the meeting is cancelled.")
     ] = False,
 ) -> Annotated[CallToolResult, MeetingDeleted]:
-    """Delete a meeting, a whole series, or (with occurrence_id) one occurrence; cannot be undone, and
-    without occurrence_id the whole series goes. The result says what was deleted.
-    """
+    """Delete a meeting, or with occurrence_id one occurrence (without it, a whole series goes). Cannot be
+    undone."""
     client = zoom_client(ctx)
     with reported_to_the_model():
         meeting = await client.get_meeting(meeting_id, occurrence_id=occurrence_id)

@@ -22,9 +22,10 @@ from zoom_mcp.server.zoom.timezones import is_zoom_timezone, nearest_zoom_timezo
 # "." and "..", which a URL resolves as path steps. So are control characters (C0, DEL, C1), spaces and line
 # ends (ECMA-262's \s: also U+00A0, U+1680, U+3000, U+FEFF), zero-width and bidi marks (the whole General
 # Punctuation block U+2000-U+206F, whose other characters, dashes, quotes and bullets, belong in no address
-# or id) and U+FFFD (bytes that were not UTF-8). Other non-ASCII letters stay: 'zoë@example.com' is one.
+# or id). Other non-ASCII letters stay: 'zoë@example.com' is one. (U+FFFD, bytes that were not UTF-8, is
+# refused in every argument: server/arguments.py.)
 USER_ID = Matches(
-    r"^(?!\.\.?$)[^/?#%\\\s\x00-\x1f\x7f-\x9f\u2000-\u206f\ufffd]+$",
+    r"^(?!\.\.?$)[^/?#%\\\s\x00-\x1f\x7f-\x9f\u2000-\u206f]+$",
     "must be 'me', a Zoom user id or an email address, without '/', '?', '#', '%', '\\', spaces or control characters",
 )
 # The years Zoom schedules in, stated in the schema; also keeps every offset arithmetic in range.
@@ -138,14 +139,11 @@ Duration = Annotated[_Minutes | None, Field(description="Length in minutes.")]
 Passcode = Annotated[_PasscodeText | None, Field(description="Passcode; Zoom makes one if omitted.")]
 Timezone = Annotated[
     TimezoneName | None,
-    Field(
-        description="IANA name (Zoom's list), e.g. Europe/Paris; default: the host's. Also for a start_time without "
-        "offset."
-    ),
+    Field(description="Zoom's IANA name, e.g. Europe/Paris (default: the host's); also for start_time without offset."),
 ]
 NewTimezone = Annotated[
     TimezoneName | None,
-    Field(description="New IANA timezone (of the series, not one occurrence); also for a start_time without offset."),
+    Field(description="New IANA timezone (of the series, not one occurrence); also for start_time without offset."),
 ]
 StartTime = Annotated[
     _DateTimeText | None,

@@ -23,18 +23,15 @@ EARLIER_INSTANCES = 5
 ZOOM_PAGE_SIZE = 300
 MAX_ZOOM_PAGES = 10
 _OFFSET_TOKEN = re.compile(r"people-([0-9]{1,6})")
-_INSTANCE = (
-    "Meeting id (its latest ended instance; earlier ones are listed) or an instance uuid (from earlier_instances "
-    "or list_recordings)."
-)
+_INSTANCE = "Meeting id (its latest ended instance; others are in earlier_instances) or an instance uuid."
 
 
 @zoom_tool("Get a Zoom meeting summary", READ, Scopes("meeting_summary:read", ("meeting:read:summary",)))
 async def get_meeting_summary(
     ctx: ZoomContext, meeting_id_or_uuid: Annotated[MeetingIdOrUuid, Field(description=_INSTANCE)]
 ) -> Annotated[CallToolResult, MeetingNotes]:
-    """What an ended meeting discussed and decided: Zoom's AI Companion summary (recap, next steps, topics) in
-    Markdown. Cheaper than the transcript; needs the host's AI Companion summaries on.
+    """What an ended meeting discussed and decided: Zoom's AI Companion summary (recap, next steps, topics).
+    Cheaper than the transcript; needs the host's AI Companion summaries on.
     """
     text = str(meeting_id_or_uuid)
     with reported_to_the_model():
@@ -75,9 +72,8 @@ async def list_meeting_participants(
         Field(max_length=20, description="The previous page's next_page_token."),
     ] = None,
 ) -> Annotated[CallToolResult, AttendancePage]:
-    """Who attended an ended meeting, one entry per person (rejoins merged): name, email if Zoom gives it,
-    first join and last leave (UTC and local), minutes.
-    """
+    """Who attended an ended meeting: one entry per person (rejoins merged) with join and leave times and
+    minutes."""
     offset = _offset(next_page_token)
     text = str(meeting_id_or_uuid)
     with reported_to_the_model():

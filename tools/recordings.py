@@ -31,13 +31,11 @@ async def list_recordings(
     page_size: PageSize = 30,
     next_page_token: NextPageToken = None,
     include_files: Annotated[
-        bool, Field(description="Also each file (type, size, times, play URL), share URL and total size.")
+        bool, Field(description="Also files (type, size, times, play URL), share URL and total size.")
     ] = False,
 ) -> Annotated[CallToolResult, RecordingPage]:
-    """A user's cloud recordings over up to 30 days, newest first, in pages.
-
-    For what was said: get_meeting_transcript with a meeting's uuid; for older ones, an earlier
-    from_date/to_date.
+    """A user's cloud recordings, newest first, over up to 30 days (for older ones, an earlier
+    from_date/to_date). For what was said: get_meeting_transcript.
     """
     first, last = _date_range(from_date, to_date)
     client = zoom_client(ctx)
@@ -82,12 +80,10 @@ async def get_meeting_transcript(
     ],
     offset: Annotated[int, Field(ge=0, description="First cue to return.")] = 0,
     max_cues: Annotated[int, Field(ge=1, le=1000, description="Cues per page.")] = 300,
-    include_cues: Annotated[bool, Field(description="Also the page as cues (start, end, speaker, text).")] = False,
+    include_cues: Annotated[bool, Field(description="Also as cues (start, end, speaker, text).")] = False,
 ) -> Annotated[CallToolResult, TranscriptPage]:
-    """A recorded meeting's transcript as '[hh:mm:ss] Speaker: words' text, with speakers and total_cues.
-
-    While next_offset is present, call again with offset=next_offset. Needs a cloud recording with audio
-    transcription.
+    """A recorded meeting's transcript as '[hh:mm:ss] Speaker: words' lines, in pages (pass next_offset as
+    offset). Needs a cloud recording with audio transcription.
     """
     with reported_to_the_model():
         client = zoom_client(ctx)

@@ -16,8 +16,7 @@ from zoom_mcp.tools.views import UserInfo, UserPage
 
 @zoom_tool("Get Zoom user", READ, Scopes("user:read", ("user:read:user",)))
 async def get_user_info(ctx: ZoomContext, user_id: UserId = "me") -> Annotated[CallToolResult, UserInfo]:
-    """A user's profile (name, email, plan, role, status, timezone, Personal Meeting ID) and their current
-    date, weekday and time.
+    """A user's profile, incl. timezone and Personal Meeting ID, and their current date, weekday and time.
 
     Call it first with 'me' (whom the credentials act as) to learn today's date.
     """
@@ -33,7 +32,7 @@ async def list_users(
     page_size: PageSize = 30,
     next_page_token: NextPageToken = None,
 ) -> Annotated[CallToolResult, UserPage]:
-    """The account's users (needs an admin-level app), in pages; their id or email is the other tools' user_id."""
+    """The account's users (admin-level app only), in pages; an id or email works as user_id elsewhere."""
     with reported_to_the_model():
         page = await zoom_client(ctx).list_users(status=status, page_size=page_size, next_page_token=next_page_token)
     return tool_result(ctx, UserPage.of(page))
