@@ -81,7 +81,7 @@ async def list_meetings(
     """Meetings a user hosts (not invitations or instant meetings).
 
     With from_date/to_date: every meeting and series occurrence starting those days, with occurrence_ids;
-    else each series once, in pages. get_meeting has join URL, passcode and settings.
+    else each series once, in pages. get_meeting has join URL, passcode, agenda and settings.
     """
     if next_page_token is not None and (from_date or to_date or topic_contains):
         raise InvalidArguments(
