@@ -60,7 +60,7 @@ async def list_meetings(
     ] = None,
     timezone: Annotated[
         TimezoneName | None,
-        Field(description="Timezone of the dates; default: the user's."),
+        Field(description="Of the dates; default: the user's timezone."),
     ] = None,
     topic_contains: Annotated[
         str | None,
@@ -69,7 +69,7 @@ async def list_meetings(
     type: Annotated[
         ListType,
         Field(
-            description="scheduled: all unexpired; upcoming: not ended, incl. live; live: in progress; "
+            description="scheduled: all unexpired; upcoming: not ended (incl. live); live: now; "
             "previous_meetings: ended."
         ),
     ] = "scheduled",
@@ -201,7 +201,7 @@ async def update_meeting(
 ) -> Annotated[CallToolResult, MeetingDetails]:
     """Move, rename, lengthen or re-configure a meeting, or make it a series; only given fields change.
 
-    With occurrence_id only that occurrence, and only agenda, start_time, duration and settings.
+    With occurrence_id, only that occurrence's agenda, start_time, duration and settings.
     """
     given = set(_meeting_request(locals(), type=None, start=None).wire()) | ({"start_time"} if start_time else set())
     if not given:

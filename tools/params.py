@@ -165,11 +165,12 @@ MeetingTypeParam = Literal["instant", "scheduled", "recurring_no_fixed_time", "r
 
 # Meeting ids are digits; instance uuids are base64 (24 characters for 16 bytes). Digits with a leading zero
 # name no meeting: the tools send them as given, as a uuid (tools/past_meetings.py), never as another number.
+# A larger integer than int64 is left for Zoom to answer "no such meeting", as for MeetingId.
 MEETING_ID_OR_UUID = Matches(
     r"^(\d{9,20}|[\w+/=-]{16,60})$", "must be a meeting id (9 to 20 digits) or a meeting instance uuid"
 )
 
 MeetingIdOrUuid = Annotated[
-    Annotated[int, Field(ge=10**8, le=2**63 - 1)] | Annotated[str, MEETING_ID_OR_UUID],
+    Annotated[int, Field(ge=10**8)] | Annotated[str, MEETING_ID_OR_UUID],
     AfterValidator(str),
 ]

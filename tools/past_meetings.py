@@ -23,14 +23,14 @@ EARLIER_INSTANCES = 5
 ZOOM_PAGE_SIZE = 300
 MAX_ZOOM_PAGES = 10
 _OFFSET_TOKEN = re.compile(r"people-([0-9]{1,6})")
-_INSTANCE = "Meeting id (its latest ended instance; others are in earlier_instances) or an instance uuid."
+_INSTANCE = "Meeting id (latest ended instance; others in earlier_instances) or an instance uuid."
 
 
 @zoom_tool("Get a Zoom meeting summary", READ, Scopes("meeting_summary:read", ("meeting:read:summary",)))
 async def get_meeting_summary(
     ctx: ZoomContext, meeting_id_or_uuid: Annotated[MeetingIdOrUuid, Field(description=_INSTANCE)]
 ) -> Annotated[CallToolResult, MeetingNotes]:
-    """What an ended meeting discussed and decided: Zoom's AI Companion summary (recap, next steps, topics).
+    """What an ended meeting discussed and decided (Zoom's AI Companion summary: recap, next steps, topics).
     Cheaper than the transcript; needs the host's AI Companion summaries on.
     """
     text = str(meeting_id_or_uuid)

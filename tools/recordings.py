@@ -31,7 +31,7 @@ async def list_recordings(
     page_size: PageSize = 30,
     next_page_token: NextPageToken = None,
     include_files: Annotated[
-        bool, Field(description="Also files (type, size, times, play URL), share URL and total size.")
+        bool, Field(description="Also files (type, size, times, play URL), share URL, total size.")
     ] = False,
 ) -> Annotated[CallToolResult, RecordingPage]:
     """A user's cloud recordings, newest first, over up to 30 days (for older ones, an earlier
@@ -76,7 +76,7 @@ async def get_meeting_transcript(
     ctx: ZoomContext,
     meeting_id_or_uuid: Annotated[
         MeetingIdOrUuid,
-        Field(description="Meeting id (its latest recorded instance) or an instance uuid (from list_recordings)."),
+        Field(description="Meeting id (latest recorded instance) or an instance uuid (from list_recordings)."),
     ],
     offset: Annotated[int, Field(ge=0, description="First cue to return.")] = 0,
     max_cues: Annotated[int, Field(ge=1, le=1000, description="Cues per page.")] = 300,

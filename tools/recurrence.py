@@ -38,7 +38,7 @@ class RecurrenceParam(BaseModel):
     monthly_week_day: Weekday | None = Field(default=None, description="1=Sunday ... 7=Saturday.")
     # Zoom's own default is 1: a "weekly" series that silently holds one meeting. So an end is required.
     end_times: int | None = Field(
-        default=None, ge=0, le=60, description="Occurrences; 0: no end (only without a fixed time)."
+        default=None, ge=0, le=60, description="Occurrences; 0: no end (without a fixed time only)."
     )
     end_date_time: UtcDateTimeText | None = Field(
         default=None,

@@ -16,7 +16,7 @@ from zoom_mcp.tools.views import UserInfo, UserPage
 
 @zoom_tool("Get Zoom user", READ, Scopes("user:read", ("user:read:user",)))
 async def get_user_info(ctx: ZoomContext, user_id: UserId = "me") -> Annotated[CallToolResult, UserInfo]:
-    """A user's profile, incl. timezone and Personal Meeting ID, and their current date, weekday and time.
+    """A user's profile (incl. timezone, Personal Meeting ID) and their current date, weekday and time.
 
     Call it first with 'me' (whom the credentials act as) to learn today's date.
     """
