@@ -68,10 +68,7 @@ async def list_meetings(
     ] = None,
     type: Annotated[
         ListType,
-        Field(
-            description="scheduled: all unexpired; upcoming: not ended (incl. live); live: now; "
-            "previous_meetings: ended."
-        ),
+        Field(description="scheduled: all unexpired; upcoming: not ended; live: now; previous_meetings: ended."),
     ] = "scheduled",
     page_size: Annotated[
         int, Field(ge=1, le=300, description="Per page; with a range or topic, the most returned.")
@@ -119,10 +116,7 @@ async def create_meeting(
     user_id: Annotated[UserId, Field(description="Host: 'me', a user id or an email.")] = "me",
     type: Annotated[
         MeetingTypeParam | None,
-        Field(
-            description="Default: scheduled; with recurrence, recurring_fixed_time given start_time, else "
-            "recurring_no_fixed_time."
-        ),
+        Field(description="Default: scheduled, or with recurrence a recurring type."),
     ] = None,
     start_time: StartTime = None,
     duration: Duration = None,
@@ -139,8 +133,7 @@ async def create_meeting(
 ) -> Annotated[CallToolResult, MeetingDetails]:
     """Schedule a meeting or series.
 
-    Each call creates one more: to 'retry', check list_meetings first. Omitted settings keep Zoom's defaults;
-    Zoom allows 100 creates/updates per user per day.
+    Each call creates one more: to 'retry', check list_meetings first.
     """
     meeting_type = MEETING_TYPE_CODES[_meeting_type(type, recurrence, start_time)]
     start = None
@@ -174,7 +167,7 @@ async def create_meeting(
 async def get_meeting(
     ctx: ZoomContext, meeting_id: MeetingId, occurrence_id: OccurrenceId = None
 ) -> Annotated[CallToolResult, MeetingDetails]:
-    """One meeting's details (join URL, passcode, settings; a series' occurrences, with occurrence_ids)."""
+    """One meeting's details, incl. a recurring series' occurrences (with their occurrence_ids)."""
     with reported_to_the_model():
         meeting = await zoom_client(ctx).get_meeting(meeting_id, occurrence_id=occurrence_id)
     return tool_result(ctx, MeetingDetails.of(meeting, occurrence_id=occurrence_id))
@@ -241,9 +234,7 @@ async def delete_meeting(
     ctx: ZoomContext,
     meeting_id: MeetingId,
     occurrence_id: OccurrenceId = None,
-    cancel_meeting_reminder: Annotated[
-        bool, Field(description="Email registrants that the meeting is cancelled.")
-    ] = False,
+    cancel_meeting_reminder: Annotated[bool, Field(description="Email registrants the cancellation.")] = False,
 ) -> Annotated[CallToolResult, MeetingDeleted]:
     """Delete a meeting, or with occurrence_id one occurrence (without it, a whole series goes). Cannot be
     undone."""

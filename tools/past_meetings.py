@@ -30,8 +30,8 @@ _INSTANCE = "Meeting id (latest ended instance; others in earlier_instances) or 
 async def get_meeting_summary(
     ctx: ZoomContext, meeting_id_or_uuid: Annotated[MeetingIdOrUuid, Field(description=_INSTANCE)]
 ) -> Annotated[CallToolResult, MeetingNotes]:
-    """What an ended meeting discussed and decided (Zoom's AI Companion summary: recap, next steps, topics).
-    Cheaper than the transcript; needs the host's AI Companion summaries on.
+    """What an ended meeting discussed and decided: Zoom's AI Companion summary (needs it on for the host).
+    Cheaper than the transcript.
     """
     text = str(meeting_id_or_uuid)
     with reported_to_the_model():

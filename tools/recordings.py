@@ -31,11 +31,11 @@ async def list_recordings(
     page_size: PageSize = 30,
     next_page_token: NextPageToken = None,
     include_files: Annotated[
-        bool, Field(description="Also files (type, size, times, play URL), share URL, total size.")
+        bool, Field(description="Also files (type, size, play URL), share URL and total size.")
     ] = False,
 ) -> Annotated[CallToolResult, RecordingPage]:
-    """A user's cloud recordings, newest first, over up to 30 days (for older ones, an earlier
-    from_date/to_date). For what was said: get_meeting_transcript.
+    """A user's cloud recordings, newest first, up to 30 days at a time (older: an earlier from_date/to_date).
+    Transcripts: get_meeting_transcript.
     """
     first, last = _date_range(from_date, to_date)
     client = zoom_client(ctx)

@@ -29,16 +29,16 @@ class RecurrenceParam(BaseModel):
         default=None,
         min_length=1,
         max_length=7,
-        description="Weekly (required): 1=Sunday ... 7=Saturday.",
+        description="Weekly (required): 1=Sunday, 7=Saturday.",
     )
     monthly_day: int | None = Field(default=None, ge=1, le=31, description="Monthly: day (or monthly_week).")
     monthly_week: Literal[-1, 1, 2, 3, 4] | None = Field(
         default=None, description="Monthly: week (-1: last), with monthly_week_day."
     )
-    monthly_week_day: Weekday | None = Field(default=None, description="1=Sunday ... 7=Saturday.")
+    monthly_week_day: Weekday | None = Field(default=None, description="1=Sunday, 7=Saturday.")
     # Zoom's own default is 1: a "weekly" series that silently holds one meeting. So an end is required.
     end_times: int | None = Field(
-        default=None, ge=0, le=60, description="Occurrences; 0: no end (without a fixed time only)."
+        default=None, ge=0, le=60, description="Occurrences (0: no end, without fixed time only)."
     )
     end_date_time: UtcDateTimeText | None = Field(
         default=None,
@@ -90,7 +90,5 @@ Recurrence = Annotated[
 ]
 NewRecurrence = Annotated[
     RecurrenceParam | None,
-    Field(
-        description="New recurrence, or makes a scheduled meeting a series; exactly one of end_times, end_date_time."
-    ),
+    Field(description="Replaces it, or makes the meeting a series; exactly one of end_times, end_date_time."),
 ]

@@ -5,7 +5,8 @@ schemas are generated once, here, for inputs and outputs alike:
 
 - no auto-generated `title`s ("User Id" beside `user_id` says nothing the name doesn't);
 - no `anyOf [T, {"type": "null"}]` wrappers and no `"default": null`: results leave unset fields out
-  (`exclude_none`), and an omitted parameter is how a caller says "not given";
+  (`exclude_none`), and an omitted parameter is how a caller says "not given"; nor `"default": false` on a
+  boolean: an omitted flag is off, as every caller assumes;
 - a nested model used in several places once, in `$defs`, referenced where it is used (pydantic's own
   layout); one used in one place only, written there (a `$defs` entry and its `$ref` say nothing more);
 - a union of plain types as one list of types (`"type": ["integer", "string"]`) when each branch's limits
@@ -48,7 +49,10 @@ class CompactJsonSchema(GenerateJsonSchema):
 
     def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
         json_schema = super().default_schema(schema)
-        if "default" in json_schema and json_schema["default"] is None:
+        # None: an omitted parameter is how a caller says "not given"; False on a flag: an omitted flag is off.
+        if "default" in json_schema and (
+            json_schema["default"] is None or (json_schema["default"] is False and json_schema.get("type") == "boolean")
+        ):
             del json_schema["default"]
         return json_schema
 

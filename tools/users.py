@@ -18,7 +18,7 @@ from zoom_mcp.tools.views import UserInfo, UserPage
 async def get_user_info(ctx: ZoomContext, user_id: UserId = "me") -> Annotated[CallToolResult, UserInfo]:
     """A user's profile (incl. timezone, Personal Meeting ID) and their current date, weekday and time.
 
-    Call it first with 'me' (whom the credentials act as) to learn today's date.
+    Call it first with 'me' to learn today's date.
     """
     with reported_to_the_model():
         user = await zoom_client(ctx).get_user(user_id)
@@ -32,7 +32,7 @@ async def list_users(
     page_size: PageSize = 30,
     next_page_token: NextPageToken = None,
 ) -> Annotated[CallToolResult, UserPage]:
-    """The account's users (admin-level app only), in pages; an id or email works as user_id elsewhere."""
+    """The account's users (admin-level app only); a user's id or email serves as user_id."""
     with reported_to_the_model():
         page = await zoom_client(ctx).list_users(status=status, page_size=page_size, next_page_token=next_page_token)
     return tool_result(ctx, UserPage.of(page))
