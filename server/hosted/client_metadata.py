@@ -4,8 +4,9 @@ Instead of registering, a client names itself by the URL of a JSON document it p
 document and take its `client_name`, `redirect_uris` and the rest from it. What makes that safe:
 
 - the document must say `client_id` = the URL it was fetched from, so nobody can borrow another's document;
-- the URL is https with a path, no fragment, credentials or dot segments; the document is fetched with a short
-  timeout, at most `MAX_DOCUMENT_BYTES`, with no redirect followed;
+- the URL is https with a path, no fragment, credentials or dot segments; the document is fetched within one
+  short deadline (`FETCH_TIMEOUT_SECONDS` for lookup, connection and body), at most `MAX_DOCUMENT_BYTES`, with no
+  redirect followed;
 - the fetch is a request our server makes to an address a stranger chose (SSRF): the host is resolved once,
   every address must be public (never loopback, private, link-local, ...), and the connection goes to that
   checked address (TLS still verifies the host name), so a DNS answer cannot change between check and use;
@@ -67,9 +68,12 @@ def looks_like_metadata_url(client_id: str) -> bool:
 class ClientMetadataDocuments:
     """Resolves URL client_ids to client records: from the state store's cache, else by fetching the document."""
 
-    def __init__(self, state: StateStore, *, allow_loopback: bool = False) -> None:
+    def __init__(
+        self, state: StateStore, *, allow_loopback: bool = False, timeout_seconds: float = FETCH_TIMEOUT_SECONDS
+    ) -> None:
         self._state = state
         self.allow_loopback = allow_loopback
+        self.timeout_seconds = timeout_seconds
         self._http: httpx2.AsyncClient | None = None
 
     def _client(self) -> httpx2.AsyncClient:
@@ -80,7 +84,7 @@ class ClientMetadataDocuments:
                 trust_env=False,
                 verify=ssl.create_default_context(cafile=cafile) if cafile else True,
                 follow_redirects=False,
-                timeout=httpx2.Timeout(FETCH_TIMEOUT_SECONDS),
+                timeout=httpx2.Timeout(self.timeout_seconds),
                 headers={"Accept": "application/json", "User-Agent": f"zoom-mcp/{__version__}"},
             )
         return self._http
@@ -97,7 +101,15 @@ class ClientMetadataDocuments:
                 return OAuthClientInformationFull.model_validate_json(cached)
             except ValidationError:
                 pass
-        client, lifetime = await self._fetch(client_id)
+        try:
+            # One deadline for all of it (name lookup, connection, every byte): a server that drips its answer
+            # cannot hold the request for longer.
+            with anyio.fail_after(self.timeout_seconds):
+                client, lifetime = await self._fetch(client_id)
+        except TimeoutError:
+            raise ClientMetadataError(
+                f"the client metadata document did not arrive within {self.timeout_seconds:g} s"
+            ) from None
         await self._state.put(key, client.model_dump_json().encode(), ttl_seconds=lifetime)
         return client
 

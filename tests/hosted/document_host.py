@@ -26,6 +26,8 @@ class Page:
     body: bytes
     status: int = 200
     headers: dict[str, str] = field(default_factory=lambda: {"content-type": "application/json"})
+    # Send the start of the body, then nothing more until the host shuts down (a server that drips).
+    stalls: bool = False
 
 
 @dataclass
@@ -36,6 +38,7 @@ class DocumentHost:
     hits: dict[str, int] = field(default_factory=dict)
     origin: str = ""
     certificate: Path | None = None
+    closing: anyio.Event = field(default_factory=anyio.Event)
 
     def publish(self, path: str, document: dict[str, Any], **headers: str) -> str:
         """Serve `document` as JSON at `path`; returns its URL."""
@@ -52,6 +55,9 @@ class DocumentHost:
         page = self.pages.get(path, Page(b"not found", 404, {"content-type": "text/plain"}))
         headers = [(name.encode(), value.encode()) for name, value in page.headers.items()]
         await send({"type": "http.response.start", "status": page.status, "headers": headers})
+        if page.stalls:
+            await send({"type": "http.response.body", "body": page.body[:1], "more_body": True})
+            await self.closing.wait()
         await send({"type": "http.response.body", "body": page.body})
 
 
@@ -114,4 +120,5 @@ async def document_host(directory: Path, *, tls: bool = True) -> AsyncIterator[D
         try:
             yield host
         finally:
+            host.closing.set()
             server.should_exit = True

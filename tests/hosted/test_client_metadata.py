@@ -4,11 +4,13 @@ authorization server fetches it (https, bounded, cached in the state store), and
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import anyio
 import httpx2
 import pytest
 
@@ -265,6 +267,22 @@ async def test_a_host_name_resolving_to_loopback_is_refused(tmp_path: Path) -> N
     documents = ClientMetadataDocuments(SQLiteStateStore(tmp_path / "s.sqlite3"))
     with pytest.raises(ClientMetadataError, match="private, loopback or reserved"):
         await documents._checked_address("localhost", 443)
+
+
+async def test_a_document_that_never_finishes_arriving_is_given_up_on_at_the_deadline(tmp_path: Path) -> None:
+    store = SQLiteStateStore(tmp_path / "s.sqlite3")
+    documents = ClientMetadataDocuments(store, allow_loopback=True, timeout_seconds=0.5)
+    async with document_host(tmp_path, tls=False) as host:
+        url = host.url("/slow.json")
+        host.pages["/slow.json"] = Page(json.dumps(client_document(url)).encode(), stalls=True)
+        started = anyio.current_time()
+        with pytest.raises(ClientMetadataError, match=r"did not arrive within 0\.5 s"):
+            await documents.resolve(url)
+        waited = anyio.current_time() - started
+        await documents.aclose()
+    await store.aclose()
+    assert host.hits["/slow.json"] == 1
+    assert waited < 5  # the deadline, not the per-read timeout of every byte
 
 
 @pytest.mark.parametrize(
