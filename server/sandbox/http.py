@@ -15,8 +15,8 @@ from zoom_mcp.server.sandbox.emulator import Sandbox
 logger = logging.getLogger(__name__)
 
 
-class _SandboxServer(uvicorn.Server):
-    """A uvicorn server that reports the address it ended up listening on."""
+class ListeningServer(uvicorn.Server):
+    """A uvicorn server that says when it listens and at which address (tests serve their own apps on it too)."""
 
     def __init__(self, config: uvicorn.Config) -> None:
         super().__init__(config)
@@ -31,7 +31,7 @@ class _SandboxServer(uvicorn.Server):
         return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def _server(sandbox: Sandbox, host: str, port: int) -> _SandboxServer:
+def _server(sandbox: Sandbox, host: str, port: int) -> ListeningServer:
     # uvicorn binds the port itself (no pre-bound sockets): asyncio then sets TCP_NODELAY on every
     # accepted connection, without which each loopback request waits ~40 ms for delayed ACKs.
     config = uvicorn.Config(
@@ -44,10 +44,10 @@ def _server(sandbox: Sandbox, host: str, port: int) -> _SandboxServer:
         interface="asgi3",
         timeout_graceful_shutdown=1,
     )
-    return _SandboxServer(config)
+    return ListeningServer(config)
 
 
-async def _run(server: _SandboxServer) -> None:
+async def _run(server: ListeningServer) -> None:
     try:
         await server.serve()
     except SystemExit:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import json
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -19,6 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from starlette.types import Receive, Scope, Send
+
+from zoom_mcp.server.sandbox.http import ListeningServer
 
 
 @dataclass
@@ -89,16 +90,6 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
     return certificate_path, key_path
 
 
-class _Server(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.listening = anyio.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets=sockets)
-        self.listening.set()
-
-
 @asynccontextmanager
 async def document_host(directory: Path, *, tls: bool = True) -> AsyncIterator[DocumentHost]:
     host = DocumentHost()
@@ -110,7 +101,7 @@ async def document_host(directory: Path, *, tls: bool = True) -> AsyncIterator[D
     config = uvicorn.Config(
         host, host="127.0.0.1", port=0, log_level="warning", lifespan="off", access_log=False, **options
     )
-    server = _Server(config)
+    server = ListeningServer(config)
     async with anyio.create_task_group() as group:
         group.start_soon(server.serve)
         with anyio.fail_after(15):

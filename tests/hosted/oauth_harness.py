@@ -53,13 +53,18 @@ async def oauth_server(
     sandbox: Sandbox,
     sandbox_origin: str,
     *,
-    state_url: str,
-    key: str,
+    state_url: str | None = None,
+    key: str | None = None,
     port: int | None = None,
     public_url: str | None = None,
     extra_env: Mapping[str, str] | None = None,
 ) -> AsyncIterator[RunningServer]:
-    """An oauth-mode server on `port` (default: a free one); its public URL defaults to its own address."""
+    """An oauth-mode server on `port` (default: a free one); its public URL defaults to its own address.
+
+    The state store defaults to an SQLite file in `cwd`, its key to a new one.
+    """
+    state_url = state_url or f"sqlite:///{cwd}/state.sqlite3"
+    key = key or new_state_key()
     port = port or free_port()
     public_url = public_url or f"http://127.0.0.1:{port}"
     sandbox.allow_redirect_uri(f"{public_url}/oauth/zoom/callback")

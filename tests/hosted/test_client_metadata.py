@@ -19,7 +19,6 @@ from tests.hosted.oauth_harness import (
     CLIENT_REDIRECT,
     Browser,
     MemoryTokens,
-    new_state_key,
     oauth_server,
     signed_in_client,
 )
@@ -89,8 +88,6 @@ async def test_the_sdk_client_signs_in_with_a_metadata_document_and_dcr_still_wo
         tmp_path,
         sandbox,
         origin,
-        state_url=f"sqlite:///{tmp_path}/state.sqlite3",
-        key=new_state_key(),
         extra_env=loopback_documents_env(documents),
     ) as server:
         async with httpx2.AsyncClient() as http:
@@ -154,8 +151,6 @@ async def test_documents_that_do_not_name_themselves_or_the_redirect_are_refused
             tmp_path,
             sandbox,
             origin,
-            state_url=f"sqlite:///{tmp_path}/state.sqlite3",
-            key=new_state_key(),
             extra_env=loopback_documents_env(documents),
         ) as server,
         httpx2.AsyncClient() as http,
@@ -202,8 +197,6 @@ async def test_without_the_development_setting_loopback_documents_are_never_fetc
             tmp_path,
             sandbox,
             origin,
-            state_url=f"sqlite:///{tmp_path}/state.sqlite3",
-            key=new_state_key(),
             extra_env={"SSL_CERT_FILE": str(documents.certificate)},
         ) as server,
         httpx2.AsyncClient() as http,

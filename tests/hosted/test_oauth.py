@@ -33,9 +33,7 @@ async def test_sign_in_with_zoom_then_call_tools_as_that_person(tmp_path: Path, 
     sandbox, origin = zoom
     person = sandbox.state.users[1]
     key = new_state_key()
-    async with oauth_server(
-        tmp_path, sandbox, origin, state_url=f"sqlite:///{tmp_path}/state.sqlite3", key=key
-    ) as server:
+    async with oauth_server(tmp_path, sandbox, origin, key=key) as server:
         browser, storage = Browser(sign_in_as=person.id), MemoryTokens()
         async with signed_in_client(server.mcp_url, browser, storage) as client:
             me = await call_ok(client, "get_user_info", {})
@@ -64,9 +62,7 @@ async def test_unauthenticated_requests_get_401_pointing_at_the_metadata(
 ) -> None:
     sandbox, origin = zoom
     async with (
-        oauth_server(
-            tmp_path, sandbox, origin, state_url=f"sqlite:///{tmp_path}/state.sqlite3", key=new_state_key()
-        ) as server,
+        oauth_server(tmp_path, sandbox, origin) as server,
         httpx2.AsyncClient() as http,
     ):
         answer = await http.post(server.mcp_url, json={}, headers={"Accept": "application/json, text/event-stream"})
@@ -87,9 +83,7 @@ async def test_our_refresh_tokens_rotate_and_a_revoked_zoom_grant_sends_the_clie
     tmp_path: Path, zoom: tuple[Sandbox, str]
 ) -> None:
     sandbox, origin = zoom
-    async with oauth_server(
-        tmp_path, sandbox, origin, state_url=f"sqlite:///{tmp_path}/state.sqlite3", key=new_state_key()
-    ) as server:
+    async with oauth_server(tmp_path, sandbox, origin) as server:
         browser, storage, seen = Browser(), MemoryTokens(), []
         async with signed_in_client(server.mcp_url, browser, storage, seen=seen) as client:
             await call_ok(client, "get_user_info", {})
@@ -137,9 +131,7 @@ async def test_a_call_that_finds_the_zoom_grant_gone_answers_only_the_401_challe
     tmp_path: Path, zoom: tuple[Sandbox, str]
 ) -> None:
     sandbox, origin = zoom
-    async with oauth_server(
-        tmp_path, sandbox, origin, state_url=f"sqlite:///{tmp_path}/state.sqlite3", key=new_state_key()
-    ) as server:
+    async with oauth_server(tmp_path, sandbox, origin) as server:
         browser, storage = Browser(), MemoryTokens()
         async with signed_in_client(server.mcp_url, browser, storage) as client:
             await call_ok(client, "get_user_info", {})
@@ -184,9 +176,7 @@ async def test_a_call_that_finds_the_zoom_grant_gone_answers_only_the_401_challe
 
 async def test_denying_on_our_consent_page_sends_nobody_to_zoom(tmp_path: Path, zoom: tuple[Sandbox, str]) -> None:
     sandbox, origin = zoom
-    async with oauth_server(
-        tmp_path, sandbox, origin, state_url=f"sqlite:///{tmp_path}/state.sqlite3", key=new_state_key()
-    ) as server:
+    async with oauth_server(tmp_path, sandbox, origin) as server:
         browser, storage = Browser(decision="deny"), MemoryTokens()
         failed: BaseException | None = None
         try:
@@ -209,9 +199,7 @@ async def test_the_sdk_client_refuses_an_authorization_response_from_another_iss
 ) -> None:
     """RFC 9207 mix-up defence: we advertise `iss`, so a response naming another issuer (or none) is refused."""
     sandbox, origin = zoom
-    async with oauth_server(
-        tmp_path, sandbox, origin, state_url=f"sqlite:///{tmp_path}/state.sqlite3", key=new_state_key()
-    ) as server:
+    async with oauth_server(tmp_path, sandbox, origin) as server:
         browser, storage = Browser(), MemoryTokens()
         failed: BaseException | None = None
         try:
@@ -238,9 +226,7 @@ async def test_consent_is_bound_to_the_browser_and_single_use(tmp_path: Path, zo
     a callback; a forged POST without the page's CSRF token fails too."""
     sandbox, origin = zoom
     async with (
-        oauth_server(
-            tmp_path, sandbox, origin, state_url=f"sqlite:///{tmp_path}/state.sqlite3", key=new_state_key()
-        ) as server,
+        oauth_server(tmp_path, sandbox, origin) as server,
         httpx2.AsyncClient() as http,
     ):
         registered = await http.post(
@@ -285,9 +271,7 @@ async def test_consent_is_bound_to_the_browser_and_single_use(tmp_path: Path, zo
 async def test_a_token_for_another_resource_is_refused(tmp_path: Path, zoom: tuple[Sandbox, str]) -> None:
     sandbox, origin = zoom
     async with (
-        oauth_server(
-            tmp_path, sandbox, origin, state_url=f"sqlite:///{tmp_path}/state.sqlite3", key=new_state_key()
-        ) as server,
+        oauth_server(tmp_path, sandbox, origin) as server,
         httpx2.AsyncClient() as http,
     ):
         registered = await http.post(
