@@ -38,8 +38,8 @@ class Matches:
     pass a `^\d+$` that every client refuses. The server runs the pattern as ECMA-262 reads it: compiled with
     re.ASCII (`\d`, `\w`, classes, `\xHH` and `\uHHHH` escapes alike), searched for (a JSON Schema
     pattern is not implicitly anchored), with `$` as the end of the text (Python's `$` also matches before
-    a final newline). Constructs the two read differently (`\s`, `.`, `\Z`, Python's own
-    groups) are refused when the pattern is defined.
+    a final newline), and `\s` as ECMA-262's own list of spaces. Constructs the two read differently that have
+    no such translation (`.`, `\Z`, Python's own groups) are refused when the pattern is defined.
 
         Annotated[str, Matches(r"^\d{1,20}$", "must be digits")]
     """

@@ -50,7 +50,8 @@ def authorization_server_routes(
     provider: OAuthAuthorizationServerProvider[Any, Any, Any], auth: AuthSettings
 ) -> list[BaseRoute]:
     routes: list[BaseRoute] = []
-    issuer = issuer_identifier(auth)
+    metadata = authorization_server_metadata(auth)
+    issuer = str(metadata.issuer)
     consent_url = str(auth.issuer_url).rstrip("/") + CONSENT_PATH
     for route in create_auth_routes(
         provider=provider,
@@ -59,7 +60,7 @@ def authorization_server_routes(
         revocation_options=auth.revocation_options,
     ):
         if route.path == METADATA_PATH:
-            handler = MetadataHandler(authorization_server_metadata(auth)).handle
+            handler = MetadataHandler(metadata).handle
             route = Route(
                 METADATA_PATH, endpoint=cors_middleware(handler, ["GET", "OPTIONS"]), methods=["GET", "OPTIONS"]
             )

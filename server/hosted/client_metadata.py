@@ -188,7 +188,7 @@ def check_url(url: str, *, allow_loopback: bool) -> SplitResult:
     except ValueError:
         raise ClientMetadataError("the client_id is not a valid URL") from None
     host = parts.hostname or ""
-    loopback = host in LOOPBACK_NAMES or _is_loopback_literal(host)
+    loopback = _is_loopback_host(host)
     if parts.scheme != "https" and not (parts.scheme == "http" and loopback and allow_loopback):
         raise ClientMetadataError("a client_id URL must use https")
     if not host:
@@ -206,7 +206,10 @@ def check_url(url: str, *, allow_loopback: bool) -> SplitResult:
     return parts
 
 
-def _is_loopback_literal(host: str) -> bool:
+def _is_loopback_host(host: str) -> bool:
+    """localhost, or a loopback address literal (127.0.0.0/8, [::1])."""
+    if host in LOOPBACK_NAMES:
+        return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
@@ -272,7 +275,7 @@ def check_redirect_uri(redirect: str) -> None:
         raise ClientMetadataError("a redirect_uri may not have a fragment")
     if parts.scheme == "https" and host:
         return
-    if parts.scheme == "http" and (host in LOOPBACK_NAMES or _is_loopback_literal(host)):
+    if parts.scheme == "http" and _is_loopback_host(host):
         return
     raise ClientMetadataError("every redirect_uri must use https, or http on localhost / 127.0.0.1 / [::1]")
 

@@ -105,10 +105,12 @@ async def hosted_server(
             group.cancel_scope.cancel()
 
 
-def run_refused(cwd: Path, env: Mapping[str, str], *serve_args: str) -> subprocess.CompletedProcess[str]:
+def run_refused(
+    cwd: Path, env: Mapping[str, str], *serve_args: str, args: Sequence[str] = ("--sandbox",)
+) -> subprocess.CompletedProcess[str]:
     """Run a server that must refuse to start: it exits at once, listening on nothing."""
     return subprocess.run(
-        [ZOOM_MCP, "--sandbox", "serve", "--http", *serve_args],
+        [ZOOM_MCP, *args, "serve", "--http", *serve_args],
         env=server_environment(env),
         cwd=cwd,
         capture_output=True,

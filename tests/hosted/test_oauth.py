@@ -4,7 +4,6 @@ consent page and the sandbox's Zoom consent page, the client gets our tokens and
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -12,8 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx2
 import pytest
 
-from tests.conftest import ZOOM_MCP
-from tests.hosted.conftest import server_environment
+from tests.hosted.conftest import run_refused
 from tests.hosted.oauth_harness import Browser, MemoryTokens, new_state_key, oauth_server, signed_in_client
 from tests.tool_calls.conftest import call_ok
 from zoom_mcp.server.sandbox import Sandbox
@@ -297,15 +295,7 @@ async def test_a_token_for_another_resource_is_refused(tmp_path: Path, zoom: tup
 
 def test_oauth_mode_refuses_to_start_without_a_state_key(tmp_path: Path) -> None:
     env = {"ZOOM_MCP_AUTH": "oauth", "ZOOM_CLIENT_ID": "app", "ZOOM_CLIENT_SECRET": "secret"}
-    finished = subprocess.run(
-        [ZOOM_MCP, "serve", "--http", "--port", "8123"],
-        env=server_environment(env),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    finished = run_refused(tmp_path, env, "--port", "8123", args=())
     assert finished.returncode != 0
     assert "ZOOM_MCP_STATE_KEY" in finished.stderr
     assert "Fernet.generate_key()" in finished.stderr
